@@ -1,0 +1,34 @@
+"""Backward checks: the submission's gradients against the reference's, for the same inputs and ``dout``.
+
+The submission's backward receives the cache of the submission's own forward, as in training.
+"""
+
+from __future__ import annotations
+
+from autograder.cases import Case
+from autograder.checks.compare import check_values, describe_type
+from autograder.checks.context import Context, normalize_gradients
+from autograder.results import CaseResult
+
+
+def check_backward(ctx: Context, case: Case) -> CaseResult:
+    """Run forward then backward in the submission and compare every gradient with the reference."""
+    layer = ctx.layer
+    args = ctx.inputs(case)
+    values, call, problem = ctx.run_forward(case, args, keep_cache=True)
+    if values is None:
+        return ctx.result(case, False, f"the backward could not run: {problem}")
+    expected_outputs = ctx.oracle.call(layer.forward, args)[:len(layer.outputs)]
+    douts = ctx.douts(case, expected_outputs)
+    _, expected_grads = ctx.oracle.forward_backward(layer, args, douts)
+    back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]])
+    ctx.runner.release([values[-1]])
+    if not back.ok:
+        return ctx.result(case, False, ctx.problem(layer.backward, back, case))
+    grads = normalize_gradients(back.value, len(layer.wrt))
+    if grads is None:
+        return ctx.result(case, False, f"{layer.backward} returned {describe_type(back.value)}; expected "
+                                       f"({', '.join(ctx.gradient_names())})")
+    verdict = check_values(ctx.gradient_names(), list(grads), list(expected_grads),
+                           ctx.criterion.tolerance, not case.hidden)
+    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error)

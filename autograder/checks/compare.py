@@ -1,0 +1,114 @@
+"""Comparing what a submission returned with what was expected, in the trusted grader.
+
+Every returned array is checked in this order: it is a plain ``numpy.ndarray``, its dtype is
+floating, its shape is exact, it is finite, and its relative error is within tolerance. For a
+hidden case the messages name what is wrong but never a shape or a value of the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.worker.wire import Opaque
+
+ERROR_FLOOR = 1e-6
+
+
+@dataclass
+class Verdict:
+    """The outcome of one comparison: passed or not, why, and the largest relative error."""
+
+    passed: bool
+    message: str = ""
+    relative_error: float | None = None
+
+
+def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
+    """``max|actual - expected| / max(max|expected|, 1e-6)``: a normwise relative error."""
+    scale = max(float(np.max(np.abs(expected), initial=0.0)), ERROR_FLOOR)
+    return float(np.max(np.abs(actual - expected), initial=0.0)) / scale
+
+
+def describe_type(value) -> str:
+    """A student-readable name for the type of something a submission returned."""
+    if isinstance(value, Opaque):
+        return value.type_name
+    if isinstance(value, np.generic):
+        return f"a numpy scalar ({type(value).__name__})"
+    return type(value).__name__
+
+
+def format_error(error: float, reveal: bool) -> str:
+    """A relative error for a message; rounded to one significant digit for hidden cases."""
+    return f"{error:.3g}" if reveal else f"about {float(f'{error:.0e}'):.0e}"
+
+
+def check_array(name: str, actual, expected: np.ndarray, tolerance: float, reveal: bool) -> Verdict:
+    """Check one returned array against the expected one."""
+    if not isinstance(actual, np.ndarray) or type(actual) is not np.ndarray:
+        return Verdict(False, f"{name} is {describe_type(actual)}; expected a numpy.ndarray")
+    if actual.dtype.kind != "f":
+        return Verdict(False, f"{name} has dtype {actual.dtype}; expected a floating dtype (float64)")
+    if actual.shape != expected.shape:
+        if reveal:
+            return Verdict(False, f"{name} has shape {actual.shape}; expected {expected.shape}")
+        return Verdict(False, f"{name} has the wrong shape")
+    if not np.all(np.isfinite(actual)):
+        return Verdict(False, f"{name} contains NaN or infinite values")
+    error = relative_error(actual.astype(np.float64), expected)
+    if error > tolerance:
+        return Verdict(False, f"{name} is wrong: relative error {format_error(error, reveal)} "
+                              f"(tolerance {tolerance:g})", error)
+    return Verdict(True, "", error)
+
+
+def check_structure(name: str, actual, expected, tolerance: float, reveal: bool) -> Verdict:
+    """Check a returned value shaped like ``expected``: an array, a tuple of them or a dict of them."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return Verdict(False, f"{name} is {describe_type(actual)}; expected a dict with keys {sorted(expected)}")
+        if set(actual) != set(expected):
+            return Verdict(False, f"{name} has keys {sorted(actual)}; expected {sorted(expected)}")
+        return combine([check_structure(f"{name}['{key}']", actual[key], expected[key], tolerance, reveal)
+                        for key in expected])
+    if isinstance(expected, tuple):
+        if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+            return Verdict(False, f"{name} is {describe_type(actual)}; expected a tuple of {len(expected)} values")
+        return combine([check_structure(f"{name}[{k}]", a, e, tolerance, reveal)
+                        for k, (a, e) in enumerate(zip(actual, expected))])
+    return check_array(name, actual, np.asarray(expected), tolerance, reveal)
+
+
+def check_values(names: tuple, actual: list, expected: list, tolerance: float, reveal: bool) -> Verdict:
+    """Check named returned values against the expected ones and combine the verdicts."""
+    return combine([check_structure(n, a, e, tolerance, reveal) for n, a, e in zip(names, actual, expected)])
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for several values: passed if all passed, with every failure's message."""
+    errors = [v.relative_error for v in verdicts if v.relative_error is not None]
+    failed = [v.message for v in verdicts if not v.passed]
+    return Verdict(not failed, "; ".join(failed), max(errors) if errors else None)
+
+
+def unpack_returned(value, count: int, has_cache: bool, function: str, reveal: bool) -> tuple[list | None, str]:
+    """Split a forward's return value into its outputs (and cache); say what is wrong if it cannot be.
+
+    Returns
+    -------
+    values : list or None
+        The ``count`` outputs followed by the cache (when the forward returns one).
+    problem : str
+        Why the value does not have the contract's form, or "".
+    """
+    expected = count + int(has_cache)
+    if expected == 1:
+        return [value], ""
+    form = "a tuple (" + ", ".join(["out"] * count + ["cache"] * has_cache) + ")"
+    if not isinstance(value, (tuple, list)):
+        return None, f"{function} returned {describe_type(value)}; expected {form}"
+    if len(value) != expected:
+        return None, f"{function} returned {len(value)} values; expected {expected}"
+    return list(value), ""

@@ -1,0 +1,121 @@
+"""Grading one submission: stage it, run every criterion's cases in the worker, score the results.
+
+This is where the pieces meet: :mod:`~autograder.submission` stages the files,
+:mod:`~autograder.cases` makes the cases, :mod:`~autograder.checks` runs them through a
+:class:`~autograder.runner.Runner`, and the outcome is one
+:class:`~autograder.results.SubmissionResult` from which every report is written.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from autograder.cases import Case, Secret, case_seed, load_secret
+from autograder.checks import CHECKS, Context
+from autograder.course import DEPENDS_ON
+from autograder.oracle import ReferenceOracle
+from autograder.results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
+from autograder.rubric import Criterion, Rubric, load_rubrics
+from autograder.runner import Runner
+from autograder.sandbox import Sandbox
+from autograder.submission import stage
+
+
+def make_cases(criterion: Criterion, visibility: str, secret: Secret, identity: str) -> list[Case]:
+    """The concrete cases of one criterion's public or hidden part."""
+    specs = criterion.public if visibility == "public" else criterion.hidden
+    return [Case(criterion.id, visibility, k, spec["label"], {key: v for key, v in spec.items() if key != "label"},
+                 case_seed(secret, identity, criterion.id, visibility, k))
+            for k, spec in enumerate(specs)]
+
+
+def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: str = "grade", identity: str | None = None,
+          secret: Secret | None = None, sandbox: Sandbox | None = None) -> SubmissionResult:
+    """Grade a submission (folder, ``.zip`` or notebook) and return its result.
+
+    Parameters
+    ----------
+    submission : Path
+    rubrics : list of Rubric, optional
+        Default: the course's rubrics.
+    mode : {"grade", "check"}
+        ``check`` runs the public cases only.
+    identity : str, optional
+        Whose submission it is; seeds the hidden cases. Default: the submission's name.
+    secret : Secret, optional
+        Default: :func:`~autograder.cases.load_secret`.
+    sandbox : Sandbox, optional
+    """
+    start = time.monotonic()
+    rubrics = rubrics if rubrics is not None else load_rubrics()
+    secret = secret or load_secret()
+    sandbox = sandbox or Sandbox()
+    with stage(submission, identity) as staged, Runner(staged.path, sandbox) as runner:
+        grader = _Grader(runner, secret, staged.identity, mode)
+        exercises = [grader.exercise(rubric, staged.notes.get(rubric.exercise)) for rubric in rubrics]
+        output = grader.output()
+    return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
+                            seconds=round(time.monotonic() - start, 3), output=output)
+
+
+class _Grader:
+    """Runs the criteria of one submission, in rubric order, honouring ``requires``."""
+
+    def __init__(self, runner: Runner, secret: Secret, identity: str, mode: str):
+        self.runner, self.secret, self.identity, self.mode = runner, secret, identity, mode
+        self.oracle = ReferenceOracle()
+        self.visibilities = ("public",) if mode == "check" else ("public", "hidden")
+        self.public_output: list[str] = []
+
+    def exercise(self, rubric: Rubric, note: str | None) -> ExerciseResult:
+        result = ExerciseResult(rubric.exercise, note=note)
+        passed_any: dict[str, bool] = {}
+        for criterion in rubric.criteria:
+            total = len(criterion.public) + len(criterion.hidden)
+            blocker = note or self._blocker(criterion, passed_any, rubric)
+            for visibility in self.visibilities:
+                cases = make_cases(criterion, visibility, self.secret, self.identity)
+                if not cases:
+                    continue
+                entry = CriterionResult(criterion.id + ("" if visibility == "public" else ".hidden"),
+                                        criterion.description, visibility, criterion.points * len(cases) / total)
+                if blocker:
+                    entry.note = blocker
+                else:
+                    entry.cases = [self._run(criterion, case) for case in cases]
+                result.criteria.append(entry)
+            passed_any[criterion.id] = any(c.passed for e in result.criteria if e.id.split(".hidden")[0] == criterion.id
+                                           for c in e.cases)
+        if note is None:
+            self._explain_dependencies(result)
+        return result
+
+    def _blocker(self, criterion: Criterion, passed_any: dict, rubric: Rubric) -> str | None:
+        failed = [r for r in criterion.requires if not passed_any.get(r)]
+        if not failed:
+            return None
+        names = {c.id: c.description for c in rubric.criteria}
+        return ("Not credited yet: this criterion counts once your code passes at least one case of "
+                + "; ".join(f"'{names[r]}'" for r in failed) + ".")
+
+    def _run(self, criterion: Criterion, case: Case) -> CaseResult:
+        before = len(self.runner.stdout_parts)
+        result = CHECKS[criterion.kind](Context(criterion, self.runner, self.oracle), case)
+        if not case.hidden:
+            self.public_output += self.runner.stdout_parts[before:]
+        return result
+
+    def _explain_dependencies(self, result: ExerciseResult) -> None:
+        problems = [self.runner.import_errors.get(d) for d in DEPENDS_ON.get(result.name, ())]
+        lost = result.score < result.max_score
+        if lost and any(problems):
+            result.note = (f"{result.name}.py uses your {', '.join(DEPENDS_ON[result.name])}.py, which could not be "
+                           f"imported: {'; '.join(p for p in problems if p)}")
+
+    def output(self) -> str:
+        """What the submission printed during public cases (and, in check mode, to raw descriptors)."""
+        text = "".join(self.public_output)
+        if self.mode == "check" and self.runner.raw_output:
+            text += self.runner.raw_output
+        return text[:20000]

@@ -1,0 +1,125 @@
+"""The instructors' CSV gradebook: one row per submission, one column per exercise.
+
+Also the flat per-criterion rows a class report turns into its per-criterion CSVs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..course import EXERCISES
+from ..results import SubmissionResult
+from ._files import atomic_write_text
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def gradebook_header(exercise_names: Sequence[str]) -> list[str]:
+    """The gradebook's column names.
+
+    Parameters
+    ----------
+    exercise_names : sequence of str
+        The exercises, in the order of their columns.
+
+    Returns
+    -------
+    list of str
+        ``submission``, each exercise, ``total``, ``max_total``, ``seconds``, ``status``.
+    """
+    return ["submission", *exercise_names, "total", "max_total", "seconds", "status"]
+
+
+def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None = None) -> list[Any]:
+    """The gradebook row of one graded submission, matching :func:`gradebook_header`.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade.
+    exercise_names : sequence of str, optional
+        The exercise columns; by default the exercises of ``result`` in its order.
+
+    Returns
+    -------
+    list
+        The submission, each exercise's score, the total, the maximum total, the seconds
+        grading took and the status ``"graded"``.
+
+    Raises
+    ------
+    KeyError
+        If ``result`` has no exercise of one of ``exercise_names``.
+    """
+    names = [e.name for e in result.exercises] if exercise_names is None else exercise_names
+    scores = [result.exercise(name).score for name in names]
+    return [result.submission, *scores, result.score, result.max_score, round(result.seconds, 4), "graded"]
+
+
+def _cell(value: Any) -> Any:
+    """``value``, with text a spreadsheet would run as a formula prefixed by a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[_cell(value) for value in row] for row in rows])
+    return buffer.getvalue()
+
+
+def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike[str]) -> Path:
+    """Write the CSV gradebook of ``results`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    results : sequence of SubmissionResult
+        One grade per submission, each with the same exercises.
+    path : str or os.PathLike
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    names = [e.name for e in results[0].exercises] if results else list(EXERCISES)
+    rows = [gradebook_header(names), *(gradebook_row(result, names) for result in results)]
+    return atomic_write_text(path, _csv_text(rows))
+
+
+def criteria_rows(results: Sequence[SubmissionResult]) -> list[dict[str, Any]]:
+    """One flat record per submission and criterion entry.
+
+    Parameters
+    ----------
+    results : sequence of SubmissionResult
+        The grades.
+
+    Returns
+    -------
+    list of dict
+        Keys ``submission``, ``exercise``, ``criterion``, ``visibility``, ``score``,
+        ``max_score``, ``passed`` and ``misconception`` (None when no mistake was recognised).
+    """
+    return [
+        {
+            "submission": result.submission,
+            "exercise": exercise.name,
+            "criterion": criterion.id,
+            "visibility": criterion.visibility,
+            "score": criterion.score,
+            "max_score": criterion.max_score,
+            "passed": criterion.passed,
+            "misconception": criterion.misconception,
+        }
+        for result in results
+        for exercise in result.exercises
+        for criterion in exercise.criteria
+    ]

@@ -1,0 +1,69 @@
+"""The student's feedback as one self-contained HTML page, rendered from a Jinja2 template.
+
+Autoescaping is on: messages, notes and captured output come from the student's code and are
+shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ..results import SubmissionResult
+from ._files import atomic_write_text
+from .markdown import format_error, format_points, truncate_output
+
+TEMPLATE = "feedback.html.j2"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("autograder", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["points"] = format_points
+    environment.filters["error"] = format_error
+    return environment
+
+
+def to_html(result: SubmissionResult) -> str:
+    """The student's feedback for ``result`` as an HTML page.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade to explain.
+
+    Returns
+    -------
+    str
+        A complete page with inline CSS: the total, a table of exercises, a collapsible
+        section per exercise with every criterion, the sandbox used and the captured output.
+    """
+    template = _environment().get_template(TEMPLATE)
+    return template.render(result=result, output=truncate_output(result.output))
+
+
+def write_html(result: SubmissionResult, path: str | os.PathLike[str]) -> Path:
+    """Write the HTML feedback of ``result`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade to explain.
+    path : str or os.PathLike
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return atomic_write_text(path, to_html(result))

@@ -1,0 +1,125 @@
+"""The JSON report of the exercise contract (``autograder grade --json``), with a few extra fields.
+
+The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox`` and
+``seconds`` at the top, ``note`` per exercise, and ``description``, ``relative_error`` and
+``cases`` per criterion. Every number is a plain float: scores rounded to 4 decimals, relative
+errors to 4 significant digits (rounding ``1e-9`` to 4 decimals would report it as 0), and a
+non-finite relative error becomes ``null``, so the report is strict JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from ..results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
+from ._files import atomic_write_text
+
+
+def _number(value: float) -> float:
+    """A plain float rounded to 4 decimals."""
+    return round(float(value), 4)
+
+
+def _relative_error(value: float | None) -> float | None:
+    """A plain float with 4 significant digits, or None when missing or not finite."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(f"{float(value):.4g}")
+
+
+def _case(case: CaseResult) -> dict[str, Any]:
+    return {
+        "label": case.label,
+        "passed": bool(case.passed),
+        "message": case.message,
+        "relative_error": _relative_error(case.relative_error),
+    }
+
+
+def _criterion(criterion: CriterionResult) -> dict[str, Any]:
+    return {
+        "id": criterion.id,
+        "score": _number(criterion.score),
+        "max_score": _number(criterion.max_score),
+        "passed": criterion.passed,
+        "visibility": criterion.visibility,
+        "message": criterion.message,
+        "misconception": criterion.misconception,
+        "hint": criterion.hint,
+        "description": criterion.description,
+        "relative_error": _relative_error(criterion.relative_error),
+        "cases": [_case(case) for case in criterion.cases],
+    }
+
+
+def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
+    return {
+        "name": exercise.name,
+        "score": _number(exercise.score),
+        "max_score": _number(exercise.max_score),
+        "criteria": [_criterion(criterion) for criterion in exercise.criteria],
+        "note": exercise.note,
+    }
+
+
+def to_json_dict(result: SubmissionResult) -> dict[str, Any]:
+    """The contract's JSON report of ``result``, plus the extra fields.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade to report.
+
+    Returns
+    -------
+    dict
+        Plain Python values only, serializable with ``json.dumps(..., allow_nan=False)``;
+        exercises and criteria in the order of ``result``.
+    """
+    return {
+        "submission": result.submission,
+        "score": _number(result.score),
+        "max_score": _number(result.max_score),
+        "exercises": [_exercise(exercise) for exercise in result.exercises],
+        "mode": result.mode,
+        "sandbox": result.sandbox,
+        "seconds": _number(result.seconds),
+    }
+
+
+def to_json_text(result: SubmissionResult) -> str:
+    """The JSON report of ``result`` as text, indented, ending with a newline.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade to report.
+
+    Returns
+    -------
+    str
+        What ``autograder grade --json`` prints and :func:`write_json` writes.
+    """
+    return json.dumps(to_json_dict(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(result: SubmissionResult, path: str | os.PathLike[str]) -> Path:
+    """Write the JSON report of ``result`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    result : SubmissionResult
+        The grade to report.
+    path : str or os.PathLike
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return atomic_write_text(path, to_json_text(result))

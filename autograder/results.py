@@ -1,0 +1,140 @@
+"""The one result object every report is written from.
+
+A grade is a tree: a :class:`SubmissionResult` holds one :class:`ExerciseResult` per exercise
+of the course (always all of them, in the course's order), each holding one
+:class:`CriterionResult` per graded part of a rubric criterion, each holding the
+:class:`CaseResult` of every case it ran. Every report (JSON, Markdown, HTML, Gradescope, CSV)
+is a view of this tree; nothing is graded twice.
+
+A criterion of a rubric with public and hidden cases is reported as two entries: ``<id>`` for
+its public cases and ``<id>.hidden`` for its hidden ones, so that every entry's visibility is
+exact and a hidden entry's text can be checked to hold no case values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Visibility = Literal["public", "hidden"]
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case of one criterion.
+
+    Attributes
+    ----------
+    label : str
+        The kind of case, safe to show for hidden cases too ("stride 2, pad 1, 3 channels").
+    passed : bool
+    message : str
+        What happened, for the student; never holds a hidden case's values.
+    relative_error : float or None
+        The largest relative error found, when values were compared.
+    misconception, hint : str or None
+        A recognised classic bug and the advice for it.
+    """
+
+    label: str
+    passed: bool
+    message: str = ""
+    relative_error: float | None = None
+    misconception: str | None = None
+    hint: str | None = None
+
+
+@dataclass
+class CriterionResult:
+    """One graded entry of a report: a rubric criterion's public or hidden cases."""
+
+    id: str
+    description: str
+    visibility: Visibility
+    max_score: float
+    cases: list[CaseResult] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def score(self) -> float:
+        """Points earned: the criterion's points split evenly over its cases."""
+        if not self.cases:
+            return 0.0
+        passed = sum(case.passed for case in self.cases)
+        return round(self.max_score * passed / len(self.cases), 4)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.cases) and all(case.passed for case in self.cases)
+
+    @property
+    def relative_error(self) -> float | None:
+        errors = [case.relative_error for case in self.cases if case.relative_error is not None]
+        return max(errors) if errors else None
+
+    @property
+    def misconception(self) -> str | None:
+        return next((case.misconception for case in self.cases if case.misconception), None)
+
+    @property
+    def hint(self) -> str | None:
+        diagnosed = next((case.hint for case in self.cases if case.misconception and case.hint), None)
+        return diagnosed or next((case.hint for case in self.cases if not case.passed and case.hint), None)
+
+    @property
+    def message(self) -> str:
+        """One paragraph for the student: what passed, and what failed in which kind of case."""
+        if self.note:
+            return self.note
+        if not self.cases:
+            return "No cases were run."
+        failed = [case for case in self.cases if not case.passed]
+        if not failed:
+            return f"All {len(self.cases)} case(s) passed."
+        lines = [f"{len(failed)} of {len(self.cases)} case(s) failed."]
+        lines += [f"[{case.label}] {case.message}" for case in failed]
+        return "\n".join(lines)
+
+
+@dataclass
+class ExerciseResult:
+    """The grade of one exercise."""
+
+    name: str
+    criteria: list[CriterionResult] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.criteria), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_score for c in self.criteria), 4)
+
+
+@dataclass
+class SubmissionResult:
+    """The grade of one submission, the source of every report."""
+
+    submission: str
+    exercises: list[ExerciseResult]
+    mode: Literal["check", "grade"] = "grade"
+    sandbox: str = ""
+    seconds: float = 0.0
+    output: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.max_score for e in self.exercises), 4)
+
+    def exercise(self, name: str) -> ExerciseResult:
+        """The result of the exercise called ``name``."""
+        for exercise in self.exercises:
+            if exercise.name == name:
+                return exercise
+        raise KeyError(f"no exercise {name!r} in this result; it has {[e.name for e in self.exercises]}")

@@ -1,0 +1,233 @@
+"""Submissions: from what a student hands in (a folder, a ``.zip``, notebooks) to a folder of modules.
+
+:func:`stage` copies the submission's Python modules into a fresh folder that the worker will
+see read-only, turning notebooks into modules and unpacking zips safely (no absolute paths, no
+``..``, size limits). It then reads every exercise module without running it: a syntax error or
+an import of a forbidden package (torch, scipy, ..., the reference, the grader) costs that
+exercise its points with a message that says so, before any code runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.course import EXERCISES, FORBIDDEN_MODULES
+
+MAX_FILE_BYTES = 2 * 2**20
+MAX_TOTAL_BYTES = 50 * 2**20
+MAX_FILES = 500
+SKIPPED_CELL = re.compile(r"^\s*[%!]")
+
+
+@dataclass
+class StagedSubmission:
+    """A submission laid out as a folder of modules, ready for the worker.
+
+    Attributes
+    ----------
+    path : Path
+        The folder holding ``conv.py``, ``pooling.py`` ... (those present).
+    notes : dict
+        For each exercise that cannot be graded (missing, syntax error, forbidden import),
+        the reason, for the student.
+    identity : str
+        Who the submission belongs to; seeds the hidden cases.
+    """
+
+    path: Path
+    notes: dict = field(default_factory=dict)
+    identity: str = ""
+    _tmp: tempfile.TemporaryDirectory | None = None
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> "StagedSubmission":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be read at all (not a folder, zip or notebook; a broken zip)."""
+
+
+def submission_identity(path: Path) -> str:
+    """The default identity of a submission: its file or folder name without the extension."""
+    path = Path(path)
+    return path.stem if path.suffix in (".zip", ".ipynb") else path.name
+
+
+def stage(path: Path, identity: str | None = None) -> StagedSubmission:
+    """Copy a submission's modules into a fresh folder and read them statically.
+
+    Raises
+    ------
+    SubmissionError
+        When ``path`` is not a folder, a ``.zip`` or a ``.ipynb``, or cannot be read.
+    """
+    path = Path(path)
+    tmp = tempfile.TemporaryDirectory(prefix="autograder-submission-")
+    staged = StagedSubmission(Path(tmp.name) / "exercises", identity=identity or submission_identity(path), _tmp=tmp)
+    staged.path.mkdir()
+    try:
+        if path.is_dir():
+            _copy_folder(_module_folder(path), staged.path, staged.notes)
+        elif path.suffix == ".zip":
+            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes)
+        elif path.suffix == ".ipynb":
+            _notebook_to_module(path, staged.path, staged.notes)
+        else:
+            raise SubmissionError(f"{path}: expected a folder, a .zip or a .ipynb notebook")
+        for exercise in EXERCISES:
+            staged.notes.setdefault(exercise, _static_problem(staged.path / f"{exercise}.py"))
+        staged.notes = {k: v for k, v in staged.notes.items() if v}
+    except Exception:
+        staged.cleanup()
+        raise
+    for file in staged.path.rglob("*"):
+        file.chmod(0o755 if file.is_dir() else 0o644)
+    staged.path.chmod(0o755)
+    return staged
+
+
+def _module_folder(folder: Path) -> Path:
+    """The folder that holds the exercise files: ``folder`` itself or the sub-folder with the most of them."""
+    def count(directory: Path) -> int:
+        return sum((directory / f"{e}.py").exists() or any(directory.glob(f"*{e}*.ipynb")) for e in EXERCISES)
+
+    candidates = [folder] + sorted(p for p in folder.rglob("*") if p.is_dir() and "__MACOSX" not in p.parts)
+    return max(candidates, key=lambda d: (count(d), -len(d.parts)))
+
+
+def _copy_folder(source: Path, target: Path, notes: dict) -> None:
+    total = 0
+    for file in sorted(source.iterdir())[:MAX_FILES]:
+        if file.is_symlink() or not file.is_file():
+            continue
+        if file.suffix == ".py":
+            total += file.stat().st_size
+            if file.stat().st_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
+                continue
+            shutil.copyfile(file, target / file.name)
+        elif file.suffix == ".ipynb":
+            _notebook_to_module(file, target, notes)
+
+
+def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            members = [m for m in zipped.infolist() if not m.is_dir()][:MAX_FILES]
+            if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
+                raise SubmissionError(f"{archive}: unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB")
+            for member in members:
+                name = Path(member.filename)
+                if name.is_absolute() or ".." in name.parts or name.suffix not in (".py", ".ipynb"):
+                    continue
+                destination = unpacked / name
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(zipped.read(member))
+    except zipfile.BadZipFile as error:
+        raise SubmissionError(f"{archive}: not a readable zip file ({error})") from None
+    unpacked.mkdir(exist_ok=True)
+    _copy_folder(_module_folder(unpacked), target, notes)
+
+
+def notebook_exercise(path: Path) -> str | None:
+    """The exercise a notebook is named after (``conv.ipynb``, ``03_rnn.ipynb``), or None."""
+    words = re.split(r"[^a-z]+", path.stem.lower())
+    found = [e for e in EXERCISES if e in words]
+    return found[0] if len(found) == 1 else None
+
+
+def notebook_code(notebook: dict) -> str:
+    """The module code of a notebook: its solution cells if any are marked, else every code cell.
+
+    Solution cells are those with nbgrader's ``solution`` metadata or the ``solution`` tag. Cells
+    tagged ``check`` and IPython magics or shell lines are left out.
+    """
+    cells = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
+
+    def is_solution(cell):
+        meta = cell.get("metadata", {})
+        return meta.get("nbgrader", {}).get("solution") is True or "solution" in meta.get("tags", [])
+
+    chosen = [c for c in cells if is_solution(c)] or [c for c in cells if "check" not in c.get("metadata", {}).get("tags", [])]
+    parts = []
+    for cell in chosen:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        parts.append("\n".join("# (left out) " + line if SKIPPED_CELL.match(line) else line
+                               for line in source.splitlines()))
+    return "\n\n".join(parts) + "\n"
+
+
+def _notebook_to_module(path: Path, target: Path, notes: dict) -> None:
+    exercise = notebook_exercise(path)
+    if exercise is None:
+        return
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(notebook, dict):
+            raise ValueError("the top level is not a JSON object")
+    except (ValueError, UnicodeDecodeError) as error:
+        notes[exercise] = f"{path.name} is not a valid notebook (not readable as JSON: {error}); this exercise scores zero"
+        return
+    (target / f"{exercise}.py").write_text(notebook_code(notebook))
+
+
+def _static_problem(module: Path) -> str | None:
+    """Why an exercise module cannot be graded, found without running it; None if it can."""
+    if not module.exists():
+        return f"{module.name} is missing: this exercise scores zero"
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8", errors="replace"), filename=module.name)
+    except SyntaxError as error:
+        return f"{module.name} has a syntax error at line {error.lineno}: {error.msg}; this exercise scores zero"
+    forbidden = forbidden_imports(tree)
+    if forbidden:
+        listed = ", ".join(f"{name} (line {line})" for name, line in forbidden)
+        return (f"{module.name} imports {listed}, which submissions may not use (only numpy and the standard "
+                f"library); this exercise scores zero")
+    return None
+
+
+def forbidden_imports(tree: ast.AST) -> list[tuple[str, int]]:
+    """Forbidden packages a module imports, as (name, line): import statements, ``__import__`` and
+    ``importlib.import_module`` with a literal name, and relative imports that leave the package."""
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level > 1:
+                names = [("." * node.level) + (node.module or "")]
+            elif node.level == 0:
+                names = [node.module or ""]
+        elif isinstance(node, ast.Call) and _call_name(node.func) in ("__import__", "import_module") and node.args:
+            if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                names = [node.args[0].value]
+        for name in names:
+            top = name.split(".")[0]
+            if name.startswith("..") or top in FORBIDDEN_MODULES:
+                found.append((name, node.lineno))
+    return found
+
+
+def _call_name(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
