@@ -1,5 +1,131 @@
-"""The ``autograder`` command line."""
+"""The ``autograder`` command line: one sub-command per user task (see ``autograder --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.course import STUBS_DIR
+
+DESCRIPTION = """\
+Grade numpy implementations of CNN and RNN layers (conv, pooling, rnn, lstm, dropout,
+batchnorm, residual) against reference solutions, in a sandbox, with hidden cases.
+
+students:     autograder check [DIR]             public cases, feedback in the terminal
+instructors:  autograder grade SUBMISSION        public and hidden cases (--json for the report)
+              autograder batch DIR --out OUT     a whole class in parallel: gradebook CSV, reports
+CI:           autograder validate                rubrics valid, reference full marks, stubs zero
+"""
+
+err = Console(stderr=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/red]")
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="grade your work on the public cases (students)")
+    check.add_argument("dir", nargs="?", default=None, type=Path,
+                       help="your exercises folder, zip or notebook (default: ./exercises, else the course stubs)")
+    check.add_argument("--json", action="store_true", help="print the JSON report instead of the summary")
+    check.set_defaults(run=run_check)
+
+    grade = commands.add_parser("grade", help="grade one submission on public and hidden cases (instructors)")
+    grade.add_argument("submission", type=Path, help="a folder, a .zip, or a .ipynb notebook")
+    grade.add_argument("--json", action="store_true", help="print only the JSON report on standard output")
+    grade.add_argument("--identity", help="who the submission belongs to (seeds hidden cases; default: its name)")
+    grade.add_argument("--out", type=Path, help="also write report.json, feedback.md, feedback.html and "
+                                                "results.json (Gradescope) into this folder")
+    grade.add_argument("--verbose", action="store_true", help="show every failed criterion, also of missing files")
+    grade.set_defaults(run=run_grade)
+
+    batch = commands.add_parser("batch", help="grade every submission in DIR into OUT, in parallel (instructors)")
+    batch.add_argument("dir", type=Path, help="a folder of submissions (folders, .zip files, notebooks)")
+    batch.add_argument("--out", type=Path, required=True, help="where the gradebook and reports go")
+    batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    batch.set_defaults(run=run_batch)
+
+    validate = commands.add_parser("validate", help="check rubrics, reference and stubs are consistent (CI)")
+    validate.set_defaults(run=run_validate)
+    return parser
+
+
+def run_check(args) -> int:
+    folder = args.dir or (Path("exercises") if Path("exercises").is_dir() else STUBS_DIR)
+    return _grade_and_report(folder, mode="check", as_json=args.json)
+
+
+def run_grade(args) -> int:
+    return _grade_and_report(args.submission, mode="grade", as_json=args.json, identity=args.identity,
+                             out=args.out, verbose=args.verbose)
+
+
+def _grade_and_report(submission: Path, mode: str, as_json: bool, identity: str | None = None,
+                      out: Path | None = None, verbose: bool = False) -> int:
+    from autograder.grading import grade
+    from autograder.reports import write_gradescope, write_html, write_json, write_markdown
+    from autograder.reports.json_report import to_json_text
+    from autograder.reports.terminal import print_result
+    from autograder.rubric import RubricError
+    from autograder.submission import SubmissionError
+
+    if not submission.exists():
+        err.print(f"[red]error:[/red] {submission} does not exist (expected a folder, a .zip or a .ipynb)")
+        return 2
+    try:
+        result = grade(submission, mode=mode, identity=identity)
+    except (RubricError, SubmissionError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        return 2
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(result, out / "report.json")
+        write_markdown(result, out / "feedback.md")
+        write_html(result, out / "feedback.html")
+        write_gradescope(result, out / "results.json")
+    if as_json:
+        sys.stdout.write(to_json_text(result) + "\n")
+    else:
+        print_result(result, Console(), verbose=verbose)
+        if out:
+            Console().print(f"Reports written to {out}/ (report.json, feedback.md, feedback.html, results.json)")
     return 0
+
+
+def run_batch(args) -> int:
+    from autograder.batch import run_batch as batch
+
+    if not args.dir.is_dir():
+        err.print(f"[red]error:[/red] {args.dir} is not a folder of submissions")
+        return 2
+    summary = batch(args.dir, args.out, jobs=args.jobs)
+    Console().print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
+                    f"be graded, in {summary.seconds:.1f} s. Gradebook: {summary.gradebook}")
+    return 0
+
+
+def run_validate(args) -> int:
+    from autograder.validate import validate
+
+    return 0 if validate(Console()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -123,6 +123,7 @@ class SubmissionResult:
     sandbox: str = ""
     seconds: float = 0.0
     output: str = ""
+    status: str = "graded"
 
     @property
     def score(self) -> float:

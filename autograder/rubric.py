@@ -129,38 +129,47 @@ def _course_problems(rubric: Rubric) -> list[str]:
     """What the schema cannot see: names that must exist in the course and in this rubric."""
     problems, ids = [], [c.id for c in rubric.criteria]
     for n, criterion in enumerate(rubric.criteria):
-        where = f"criteria[{n}] ({criterion.id})"
-        if not criterion.id.startswith(f"{rubric.exercise}."):
-            problems.append(f"{where}.id: expected an id starting with '{rubric.exercise}.'")
-        if ids.count(criterion.id) > 1:
-            problems.append(f"{where}.id: used by more than one criterion; ids must be unique")
-        try:
-            layer = criterion.layer
-        except KeyError as error:
-            problems.append(f"{where}.function: {error.args[0]}")
-            continue
-        if layer.exercise != rubric.exercise:
-            problems.append(f"{where}.function: {criterion.function} belongs to exercise {layer.exercise!r}")
-        if criterion.kind in ("backward", "gradcheck") and criterion.function != layer.backward:
-            problems.append(f"{where}.function: a {criterion.kind} criterion names a backward function "
-                            f"({layer.backward!r} for this layer), found {criterion.function!r}")
-        if criterion.kind == "forward" and criterion.function != layer.forward:
-            problems.append(f"{where}.function: a forward criterion names a forward function, found "
-                            f"{criterion.function!r}")
-        if (criterion.kind == "property") != (criterion.property_name is not None):
-            problems.append(f"{where}.property: needed exactly when kind is 'property'")
-        if criterion.outputs and not set(criterion.outputs) <= set(layer.outputs):
-            problems.append(f"{where}.outputs: expected names among {list(layer.outputs)}, "
-                            f"found {list(criterion.outputs)}")
-        for missing in set(criterion.requires) - set(ids):
-            problems.append(f"{where}.requires: no criterion {missing!r} in this rubric")
-        allowed = BUILDERS[layer.forward].keys | CASE_KEYS
-        for visibility in ("public", "hidden"):
-            for k, case in enumerate(getattr(criterion, visibility)):
-                unknown = sorted(set(case) - allowed)
-                if unknown:
-                    problems.append(f"{where}.cases.{visibility}[{k}]: unknown key(s) {unknown}; "
-                                    f"expected keys among {sorted(allowed)}")
-        if not criterion.public and not criterion.hidden:
-            problems.append(f"{where}.cases: expected at least one public or hidden case")
+        problems += [f"{p} (criterion {criterion.id})" for p in _criterion_problems(n, criterion, rubric, ids)]
+    return problems
+
+
+def _criterion_problems(n: int, criterion: Criterion, rubric: Rubric, ids: list[str]) -> list[str]:
+    """The problems of one criterion, each as "criteria[n].key: what was expected"."""
+    problems = []
+    where = f"criteria[{n}]"
+    if not criterion.id.startswith(f"{rubric.exercise}."):
+        problems.append(f"{where}.id: expected an id starting with '{rubric.exercise}.'")
+    if ids.count(criterion.id) > 1:
+        problems.append(f"{where}.id: used by more than one criterion; ids must be unique")
+    try:
+        layer = criterion.layer
+    except KeyError as error:
+        return problems + [f"{where}.function: {error.args[0]}"]
+    if layer.exercise != rubric.exercise:
+        problems.append(f"{where}.function: {criterion.function} belongs to exercise {layer.exercise!r}")
+    if criterion.kind in ("backward", "gradcheck") and criterion.function != layer.backward:
+        problems.append(f"{where}.function: a {criterion.kind} criterion names a backward function "
+                        f"({layer.backward!r} for this layer), found {criterion.function!r}")
+    if criterion.kind == "forward" and criterion.function != layer.forward:
+        problems.append(f"{where}.function: a forward criterion names a forward function, found "
+                        f"{criterion.function!r}")
+    if (criterion.kind == "property") != (criterion.property_name is not None):
+        problems.append(f"{where}.property: needed exactly when kind is 'property'")
+    if criterion.outputs and not set(criterion.outputs) <= set(layer.outputs):
+        problems.append(f"{where}.outputs: expected names among {list(layer.outputs)}, "
+                        f"found {list(criterion.outputs)}")
+    for missing in set(criterion.requires) - set(ids):
+        problems.append(f"{where}.requires: no criterion {missing!r} in this rubric")
+    allowed = BUILDERS[layer.forward].keys | CASE_KEYS
+    for visibility in ("public", "hidden"):
+        for k, case in enumerate(getattr(criterion, visibility)):
+            unknown = sorted(set(case) - allowed)
+            if unknown:
+                problems.append(f"{where}.cases.{visibility}[{k}]: unknown key(s) {unknown}; "
+                                f"expected keys among {sorted(allowed)}")
+    if not criterion.public and not criterion.hidden:
+        problems.append(f"{where}.cases: expected at least one public or hidden case")
+    earlier = set(ids[:n])
+    for later in set(criterion.requires) & (set(ids) - earlier):
+        problems.append(f"{where}.requires: {later!r} must come before this criterion in the rubric")
     return problems

@@ -94,6 +94,7 @@ class Runner:
         self.import_errors: dict[str, str] = {}
         self.imported: set[str] = set()
         self.stdout_parts: list[str] = []
+        self._releases: list[int] = []
         self._stderr = bytearray()
         self._stderr_dropped = 0
 
@@ -173,13 +174,8 @@ class Runner:
         return result
 
     def release(self, handles: list[CacheHandle]) -> None:
-        """Let the worker forget caches no longer needed."""
-        numbers = [h.number for h in handles if h.generation == self.generation]
-        if numbers and self.process is not None:
-            try:
-                self._request({"op": "release", "handles": numbers}, [], what="releasing caches")
-            except WorkerFailure:
-                pass
+        """Let the worker forget caches no longer needed (sent along with the next request)."""
+        self._releases += [h.number for h in handles if h.generation == self.generation]
 
     @property
     def raw_output(self) -> str:
@@ -250,6 +246,7 @@ class Runner:
     def _start(self) -> None:
         self.generation += 1
         self.imported.clear()
+        self._releases = []
         process, cgroup, scratch = self.sandbox.start(self.submission_dir)
         self.process = (process, cgroup, scratch)
         os.set_blocking(process.stdout.fileno(), False)
@@ -272,6 +269,8 @@ class Runner:
             self._start()
         process = self.process[0]
         timeout = min(self.limits.call_seconds, remaining)
+        if self._releases:
+            header, self._releases = dict(header, release=self._releases), []
         try:
             process.stdin.write(wire.pack(header, arrays))
             process.stdin.flush()

@@ -49,7 +49,7 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     -------
     list
         The submission, each exercise's score, the total, the maximum total, the seconds
-        grading took and the status ``"graded"``.
+        grading took and the status (``"graded"``, or ``"error"`` when grading failed).
 
     Raises
     ------
@@ -58,7 +58,7 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     """
     names = [e.name for e in result.exercises] if exercise_names is None else exercise_names
     scores = [result.exercise(name).score for name in names]
-    return [result.submission, *scores, result.score, result.max_score, round(result.seconds, 4), "graded"]
+    return [result.submission, *scores, result.score, result.max_score, round(result.seconds, 4), result.status]
 
 
 def _cell(value: Any) -> Any:

@@ -37,6 +37,8 @@ def _case(case: CaseResult) -> dict[str, Any]:
         "passed": bool(case.passed),
         "message": case.message,
         "relative_error": _relative_error(case.relative_error),
+        "misconception": case.misconception,
+        "hint": case.hint,
     }
 
 
@@ -88,7 +90,37 @@ def to_json_dict(result: SubmissionResult) -> dict[str, Any]:
         "mode": result.mode,
         "sandbox": result.sandbox,
         "seconds": _number(result.seconds),
+        "status": result.status,
     }
+
+
+def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
+    """Rebuild the result a JSON report was written from (scores follow from the cases again).
+
+    Parameters
+    ----------
+    report : dict
+        A report made by :func:`to_json_dict`.
+
+    Returns
+    -------
+    SubmissionResult
+    """
+    exercises = [
+        ExerciseResult(
+            exercise["name"],
+            [CriterionResult(c["id"], c.get("description", ""), c["visibility"], c["max_score"],
+                             [CaseResult(k["label"], k["passed"], k["message"], k["relative_error"],
+                                         k.get("misconception"), k.get("hint")) for k in c.get("cases", [])],
+                             note=None if c.get("cases") else c["message"])
+             for c in exercise["criteria"]],
+            note=exercise.get("note"),
+        )
+        for exercise in report["exercises"]
+    ]
+    return SubmissionResult(report["submission"], exercises, mode=report.get("mode", "grade"),
+                            sandbox=report.get("sandbox", ""), seconds=report.get("seconds", 0.0),
+                            status=report.get("status", "graded"))
 
 
 def to_json_text(result: SubmissionResult) -> str:

@@ -23,6 +23,7 @@ import traceback
 import types
 
 MAX_CAPTURE = 4096
+SUBMISSION = "/sandbox/submission/"
 
 
 class BlockForbidden(importlib.abc.MetaPathFinder):
@@ -78,6 +79,8 @@ class Worker:
             self.replies.flush()
 
     def handle(self, header, arrays):
+        for handle in header.get("release", []):
+            self.caches.pop(handle, None)
         op = header.get("op")
         if op == "import":
             return self.run(lambda: importlib.import_module(f"exercises.{header['module']}") and None)
@@ -85,10 +88,6 @@ class Worker:
             return self.call(header, arrays)
         if op == "perturb":
             return self.perturb(header, arrays)
-        if op == "release":
-            for handle in header.get("handles", []):
-                self.caches.pop(handle, None)
-            return {"ok": True}, []
         return {"ok": False, "error": {"type": "WorkerError", "message": f"unknown op {op!r}"}}, []
 
     def function(self, header):
@@ -205,7 +204,7 @@ def _replace(args, path, new):
 def describe(error):
     """A plain description of an exception raised by the submission."""
     frames = traceback.extract_tb(error.__traceback__)
-    student = [f for f in frames if "/exercises/" in f.filename.replace(os.sep, "/") or "submission" in f.filename]
+    student = [f for f in frames if f.filename.startswith(SUBMISSION)]
     where = student[-1] if student else (frames[-1] if frames else None)
     location = f"{os.path.basename(where.filename)}, line {where.lineno}" if where else None
     message = str(error)
@@ -233,6 +232,7 @@ def make_exercises_package(submission):
 
 
 def main():
+    global wire, SUBMISSION
     parser = argparse.ArgumentParser()
     parser.add_argument("--submission", required=True)
     parser.add_argument("--site", required=True)
@@ -247,7 +247,6 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [options.site, here] + [p for p in sys.path if "-packages" not in p]
-    global wire
     import numpy  # noqa: F401  (imported before the blocker, so numpy's own optional imports work)
     import wire  # loaded by path: the worker does not see the grader's package
 
@@ -255,6 +254,7 @@ def main():
         sys.modules.pop(name, None)
     sys.meta_path.insert(0, BlockForbidden(options.forbid))
     sys.dont_write_bytecode = True
+    SUBMISSION = os.path.join(os.path.abspath(options.submission), "")
     make_exercises_package(options.submission)
     Worker(requests, replies).serve()
 

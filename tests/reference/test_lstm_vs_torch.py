@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_matches_torch, tensor
+from torch_helpers import assert_matches_torch, tensor
 from reference.lstm import lstm_backward, lstm_forward, lstm_gates, lstm_step_backward, lstm_step_forward, sigmoid
 
 torch = pytest.importorskip("torch")

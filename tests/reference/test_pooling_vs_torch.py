@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_matches_torch, tensor
+from torch_helpers import assert_matches_torch, tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_matches_torch, tensor
+from torch_helpers import assert_matches_torch, tensor
 from reference.rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
 torch = pytest.importorskip("torch")

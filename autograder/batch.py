@@ -1,0 +1,156 @@
+"""``autograder batch DIR --out OUT``: grade a whole class, in parallel, resumably.
+
+Every entry of DIR (a folder, a ``.zip`` or a ``.ipynb``) is one submission, graded in its own
+process of a pool (default: one per core), each with its own sandboxed worker. For each one,
+``OUT/submissions/<name>/`` receives ``report.json`` and ``feedback.html``; at the end
+``OUT/gradebook.csv`` has a row per submission. Every file is written atomically, and a
+report records the submission's content hash and the rubrics' version: a rerun (after a crash,
+``kill -9``, or new submissions) skips what is already graded and unchanged. A submission that
+cannot be graded gets a zero row with status ``error``; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from autograder.course import EXERCISES
+from autograder.reports._files import atomic_write_text
+from autograder.reports.gradebook import write_gradebook
+from autograder.reports.html import write_html
+from autograder.reports.json_report import from_json_dict, to_json_dict
+from autograder.results import ExerciseResult, SubmissionResult
+from autograder.rubric import load_rubrics, rubrics_version
+
+SUBMISSION_SUFFIXES = (".zip", ".ipynb")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did: how many submissions it graded, skipped as already graded, and failed."""
+
+    graded: int
+    skipped: int
+    errors: int
+    seconds: float
+    gradebook: Path
+
+
+def find_submissions(directory: Path) -> list[Path]:
+    """The submissions in ``directory``: its folders, zips and notebooks, by name."""
+    entries = [p for p in Path(directory).iterdir() if not p.name.startswith((".", "_"))]
+    return sorted(p for p in entries if p.is_dir() or p.suffix in SUBMISSION_SUFFIXES)
+
+
+def content_hash(path: Path) -> str:
+    """A hash of a submission's files (names and bytes), so a changed submission is graded again."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def report_dir(out: Path, submission: Path) -> Path:
+    name = submission.name[: -len(submission.suffix)] if submission.suffix in SUBMISSION_SUFFIXES else submission.name
+    return out / "submissions" / name
+
+
+def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Console | None = None) -> BatchSummary:
+    """Grade every submission in ``directory`` into ``out`` and write the gradebook.
+
+    Parameters
+    ----------
+    directory : Path
+    out : Path
+    jobs : int, optional
+        Submissions graded at once; default: the number of cores.
+    console : rich.console.Console, optional
+        Where the progress bar goes (standard error by default).
+    """
+    start = time.monotonic()
+    console = console or Console(stderr=True)
+    for leftover in Path(out).glob("**/.*.tmp"):
+        leftover.unlink()
+    version = rubrics_version(load_rubrics())
+    submissions = find_submissions(directory)
+    todo, skipped = [], 0
+    for submission in submissions:
+        key = {"content_hash": content_hash(submission), "rubrics_version": version}
+        if _already_graded(report_dir(out, submission) / "report.json", key):
+            skipped += 1
+        else:
+            todo.append((submission, key))
+    errors = 0
+    with _progress(console) as progress:
+        task = progress.add_task("grading", total=len(submissions), completed=skipped, skipped=skipped)
+        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(grade_one, submission, report_dir(out, submission), key): submission
+                       for submission, key in todo}
+            for future in as_completed(futures):
+                errors += future.result() == "error"
+                progress.advance(task)
+    results = [_load(report_dir(out, s) / "report.json", s) for s in submissions]
+    gradebook = write_gradebook(results, Path(out) / "gradebook.csv")
+    return BatchSummary(len(todo), skipped, errors, time.monotonic() - start, gradebook)
+
+
+def grade_one(submission: Path, target: Path, key: dict) -> str:
+    """Grade one submission in a pool process and write its reports; return its status."""
+    from autograder.grading import grade
+
+    try:
+        result = grade(submission, identity=target.name)
+    except Exception as error:  # one bad submission must never stop the batch
+        result = _error_result(submission, f"could not be graded: {type(error).__name__}: {error}")
+    result.submission = submission.name
+    target.mkdir(parents=True, exist_ok=True)
+    write_html(result, target / "feedback.html")
+    report = dict(to_json_dict(result), **key)
+    atomic_write_text(target / "report.json", json.dumps(report, indent=2, allow_nan=False) + "\n")
+    return result.status
+
+
+def _already_graded(report: Path, key: dict) -> bool:
+    try:
+        data = json.loads(report.read_text())
+    except (OSError, ValueError):
+        return False
+    return all(data.get(k) == v for k, v in key.items())
+
+
+def _load(report: Path, submission: Path) -> SubmissionResult:
+    try:
+        return from_json_dict(json.loads(report.read_text()))
+    except (OSError, ValueError, KeyError) as error:
+        return _error_result(submission, f"its report could not be read: {error}")
+
+
+def _error_result(submission: Path, message: str) -> SubmissionResult:
+    return SubmissionResult(submission.name, [ExerciseResult(name, note=message) for name in EXERCISES],
+                            status="error")
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                    TimeElapsedColumn(), console=console, refresh_per_second=4)
+
+
+class _RateColumn(ProgressColumn):
+    """Submissions graded per minute so far (skipped ones do not count)."""
+
+    def render(self, task) -> Text:
+        elapsed = task.elapsed or 0.0
+        graded = task.completed - task.fields.get("skipped", 0)
+        return Text(f"{graded / elapsed * 60:.0f}/min" if elapsed > 0 and graded else "-/min")

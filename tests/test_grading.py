@@ -1,0 +1,110 @@
+"""Grading end to end through the sandboxed worker: scores, isolation of failures, no hidden leaks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from autograder.cases import Secret, build_inputs
+from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
+from autograder.grading import grade, make_cases
+from autograder.reports.gradescope import to_gradescope
+from autograder.reports.html import to_html
+from autograder.reports.json_report import to_json_dict
+from autograder.reports.markdown import to_markdown
+from autograder.rubric import load_rubrics
+from autograder.sandbox import Limits, Sandbox
+
+from builders import build_submission
+
+RUBRICS = load_rubrics()
+CONV = load_rubrics(exercises=("conv",))
+
+
+def test_reference_gets_full_marks_and_stubs_get_zero():
+    assert grade(REFERENCE_DIR, RUBRICS).score == grade(REFERENCE_DIR, RUBRICS).max_score
+    stubs = grade(STUBS_DIR, RUBRICS)
+    assert stubs.score == 0
+    assert "not implemented" in json.dumps(to_json_dict(stubs))
+
+
+def test_report_lists_every_exercise_in_course_order_even_when_files_are_missing(tmp_path):
+    result = grade(build_submission(tmp_path / "s", omit=("pooling", "lstm")), RUBRICS)
+    report = to_json_dict(result)
+    assert [e["name"] for e in report["exercises"]] == list(EXERCISES)
+    assert result.exercise("pooling").score == 0 and "pooling.py is missing" in result.exercise("pooling").note
+    assert all(result.exercise(e).score == result.exercise(e).max_score for e in EXERCISES if e not in ("pooling", "lstm"))
+
+
+def test_check_mode_runs_public_cases_only():
+    result = grade(REFERENCE_DIR, CONV, mode="check")
+    entries = result.exercise("conv").criteria
+    assert entries and all(c.visibility == "public" for c in entries)
+
+
+def test_hidden_values_change_with_the_submission_and_the_secret_but_public_ones_do_not():
+    criterion = CONV[0].criteria[0]
+    secret_a, secret_b = Secret(b"a", "test"), Secret(b"b", "test")
+    seeds = lambda visibility, secret, who: [c.seed for c in make_cases(criterion, visibility, secret, who)]
+    assert seeds("hidden", secret_a, "ann") != seeds("hidden", secret_a, "bob")
+    assert seeds("hidden", secret_a, "ann") != seeds("hidden", secret_b, "ann")
+    assert seeds("hidden", secret_a, "ann") == seeds("hidden", secret_a, "ann")
+    assert seeds("public", secret_a, "ann") == seeds("public", secret_b, "bob")
+
+
+LEAKY_CONV = '''
+import numpy as np
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    print("x starts", repr(x.ravel()[:4].tolist()), np.array2string(w.ravel()[:4], precision=8))
+    raise ValueError("cannot handle x = " + repr(x.ravel()[:4].tolist()))
+def conv2d_backward(dout, cache):
+    raise RuntimeError(repr(dout.ravel()[:4].tolist()))
+'''
+
+
+def _hidden_numbers(secret: Secret, identity: str) -> set[str]:
+    numbers = set()
+    for criterion in CONV[0].criteria:
+        for case in make_cases(criterion, "hidden", secret, identity):
+            for arg in build_inputs(criterion.layer.forward, case.params, case.rng("inputs")):
+                if isinstance(arg, np.ndarray) and arg.size:
+                    for v in arg.ravel()[:4]:
+                        numbers |= {repr(float(v)), f"{v:.6f}", np.format_float_positional(v, precision=8)}
+    return {n for n in numbers if len(n.strip("-0.")) >= 4}
+
+
+def test_no_report_a_student_sees_holds_a_hidden_input_even_when_the_code_prints_and_raises_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_SECRET", "leak-test")
+    result = grade(build_submission(tmp_path / "s", {"conv": LEAKY_CONV}), CONV, identity="eve")
+    texts = [json.dumps(to_json_dict(result)), to_markdown(result), to_html(result), json.dumps(to_gradescope(result))]
+    leaked = [n for n in _hidden_numbers(Secret(b"leak-test", "test"), "eve") if any(n in t for t in texts)]
+    assert leaked == []
+    public_message = result.exercise("conv").criteria[0].message
+    assert "cannot handle x" in public_message, "public cases should show the student's own error"
+
+
+FAULTY = {
+    "conv": "def conv2d_forward(*a):\n    while True:\n        pass\ndef conv2d_backward(*a):\n    while True:\n        pass\n",
+    "pooling": "import ctypes\nctypes.string_at(0)\n",
+    "rnn": "import os\ndef rnn_step_forward(*a):\n    os._exit(0)\n",
+    "lstm": "def lstm_gates(*a):\n    return 'i', 'f', 'g', 'o'\n",
+    "dropout": "raise SystemExit(3)\n",
+}
+
+
+def test_a_hang_a_crash_an_exit_and_a_wrong_return_cost_only_their_own_exercise(tmp_path):
+    sandbox = Sandbox(Limits(call_seconds=2, submission_seconds=60))
+    result = grade(build_submission(tmp_path / "s", FAULTY), RUBRICS, sandbox=sandbox)
+    for exercise in FAULTY:
+        assert result.exercise(exercise).score == 0, exercise
+    for exercise in set(EXERCISES) - set(FAULTY) - {"residual"}:
+        assert result.exercise(exercise).score == result.exercise(exercise).max_score, exercise
+    messages = {e: " ".join(c.message for c in result.exercise(e).criteria) for e in FAULTY}
+    assert "did not finish within 2 s" in messages["conv"]
+    assert "SIGSEGV" in messages["pooling"]
+    assert "exit status 0" in messages["rnn"]
+    assert "expected a numpy.ndarray" in messages["lstm"]
+    assert "sys.exit(3)" in messages["dropout"]
+    assert result.seconds < 30
