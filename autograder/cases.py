@@ -23,8 +23,8 @@ from typing import Callable
 import numpy as np
 
 from autograder.runner import RngSeed
+from autograder.secret import DEFAULT_SECRET
 
-DEFAULT_SECRET = b"autograder-built-in-default-secret"
 PUBLIC_KEY = b"autograder-public-cases"
 SMOOTH_MARGIN = 1e-4
 
@@ -43,12 +43,21 @@ class Secret:
 
 def load_secret() -> Secret:
     """The secret from ``AUTOGRADER_SECRET``, or the file named by ``AUTOGRADER_SECRET_FILE``,
-    or the built-in default (fine for local use, never for a graded course)."""
+    or the built-in default (fine for local use, never for a graded course).
+
+    Raises
+    ------
+    RuntimeError
+        In the student release, which has no default secret and no hidden cases.
+    """
     if os.environ.get("AUTOGRADER_SECRET"):
         return Secret(os.environ["AUTOGRADER_SECRET"].encode(), "the AUTOGRADER_SECRET environment variable")
     path = os.environ.get("AUTOGRADER_SECRET_FILE")
     if path:
         return Secret(Path(path).read_bytes().strip(), f"the key file {path}")
+    if DEFAULT_SECRET is None:
+        raise RuntimeError("no secret for hidden cases: this is the student release, which grades the public cases "
+                           "only; expected AUTOGRADER_SECRET or AUTOGRADER_SECRET_FILE to be set")
     return Secret(DEFAULT_SECRET, "the built-in default secret (set AUTOGRADER_SECRET for real grading)")
 
 
@@ -193,7 +202,9 @@ def _dropout(params, rng):
 def _batchnorm(params, rng):
     shape = _shape(params, "x", (8, 5))
     channels = shape[1] if len(shape) > 1 else 1
-    x = rng.standard_normal(shape) * 3.0 + rng.standard_normal(channels).reshape((1, channels) + (1,) * (len(shape) - 2))
+    x = rng.standard_normal(shape) * 3.0
+    if len(shape) >= 2:
+        x = x + rng.standard_normal(channels).reshape((1, channels) + (1,) * (len(shape) - 2))
     gamma = rng.standard_normal(_shape(params, "gamma", (channels,)))
     beta = rng.standard_normal(_shape(params, "beta", (channels,)))
     running_mean = rng.standard_normal(_shape(params, "running_mean", (channels,)))
@@ -214,7 +225,7 @@ def _residual_draw(params, rng):
     n, c, h, w = _shape(params, "x", (2, 3, 6, 6))
     f = params.get("F", c)
     shapes = {"W1": (f, c, 3, 3), "b1": (f,), "W2": (f, f, 3, 3), "b2": (f,)}
-    if params.get("projection"):
+    if params.get("projection") or "Ws" in params or "bs" in params:
         shapes.update(Ws=(f, c, 1, 1), bs=(f,))
     for key in shapes:
         shapes[key] = _shape(params, key, shapes[key])

@@ -48,6 +48,8 @@ class Layer:
         The forward arguments the backward returns gradients for, in order.
     has_cache : bool
         Whether the forward returns a cache as its last value.
+    backward_needs_training : bool
+        Whether the backward is defined only for a cache of a forward in training mode.
     """
 
     exercise: str
@@ -58,6 +60,12 @@ class Layer:
     backward: str | None = None
     wrt: tuple[str, ...] = ()
     has_cache: bool = True
+    backward_needs_training: bool = False
+
+    @property
+    def random(self) -> bool:
+        """Whether the forward draws from a generator, so its output is not one fixed array."""
+        return "rng" in self.args
 
 
 _BN_ARGS = ("x", "gamma", "beta", "running_mean", "running_var", "train", "momentum", "eps")
@@ -84,9 +92,9 @@ LAYERS: dict[str, Layer] = {
         Layer("dropout", "dropout_forward", ("x", "p", "train", "rng"), ("out",),
               ("out",), "dropout_backward", ("x",)),
         Layer("batchnorm", "batchnorm_forward", _BN_ARGS, _BN_OUTPUTS,
-              ("out",), "batchnorm_backward", ("x", "gamma", "beta")),
+              ("out",), "batchnorm_backward", ("x", "gamma", "beta"), backward_needs_training=True),
         Layer("batchnorm", "spatial_batchnorm_forward", _BN_ARGS, _BN_OUTPUTS,
-              ("out",), "spatial_batchnorm_backward", ("x", "gamma", "beta")),
+              ("out",), "spatial_batchnorm_backward", ("x", "gamma", "beta"), backward_needs_training=True),
         Layer("residual", "residual_block_forward", ("x", "params", "stride"), ("out",),
               ("out",), "residual_block_backward", ("x", "params")),
     )

@@ -15,6 +15,7 @@ from autograder.cases import Case, Secret, case_seed, load_secret
 from autograder.checks import CHECKS, Context
 from autograder.course import DEPENDS_ON
 from autograder.oracle import ReferenceOracle
+from autograder.replay import ReplayOracle, StudentReleaseError, default_oracle
 from autograder.results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
 from autograder.rubric import Criterion, Rubric, load_rubrics
 from autograder.runner import Runner
@@ -22,8 +23,8 @@ from autograder.sandbox import Sandbox
 from autograder.submission import stage
 
 
-def make_cases(criterion: Criterion, visibility: str, secret: Secret, identity: str) -> list[Case]:
-    """The concrete cases of one criterion's public or hidden part."""
+def make_cases(criterion: Criterion, visibility: str, secret: Secret | None, identity: str) -> list[Case]:
+    """The concrete cases of one criterion's public or hidden part (public ones need no secret)."""
     specs = criterion.public if visibility == "public" else criterion.hidden
     return [Case(criterion.id, visibility, k, spec["label"], {key: v for key, v in spec.items() if key != "label"},
                  case_seed(secret, identity, criterion.id, visibility, k))
@@ -31,7 +32,8 @@ def make_cases(criterion: Criterion, visibility: str, secret: Secret, identity: 
 
 
 def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: str = "grade", identity: str | None = None,
-          secret: Secret | None = None, sandbox: Sandbox | None = None) -> SubmissionResult:
+          secret: Secret | None = None, sandbox: Sandbox | None = None,
+          oracle: ReferenceOracle | ReplayOracle | None = None, notebook_cells: str = "solution") -> SubmissionResult:
     """Grade a submission (folder, ``.zip`` or notebook) and return its result.
 
     Parameters
@@ -44,15 +46,28 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: str = "gr
     identity : str, optional
         Whose submission it is; seeds the hidden cases. Default: the submission's name.
     secret : Secret, optional
-        Default: :func:`~autograder.cases.load_secret`.
+        Default: :func:`~autograder.cases.load_secret`; not needed in ``check`` mode.
     sandbox : Sandbox, optional
+    oracle : ReferenceOracle or ReplayOracle, optional
+        Default: :func:`~autograder.replay.default_oracle` (recorded answers in the student release).
+    notebook_cells : {"solution", "all"}
+        Which cells of a notebook become the module (see :func:`~autograder.submission.notebook_code`).
+
+    Raises
+    ------
+    StudentReleaseError
+        When asked for hidden cases in the student release, which has none.
     """
     start = time.monotonic()
+    oracle = oracle or default_oracle()
+    if mode != "check" and isinstance(oracle, ReplayOracle):
+        raise StudentReleaseError()
     rubrics = rubrics if rubrics is not None else load_rubrics()
-    secret = secret or load_secret()
+    if secret is None and mode != "check":
+        secret = load_secret()
     sandbox = sandbox or Sandbox()
-    with stage(submission, identity) as staged, Runner(staged.path, sandbox) as runner:
-        grader = _Grader(runner, secret, staged.identity, mode)
+    with stage(submission, identity, notebook_cells) as staged, Runner(staged.path, sandbox) as runner:
+        grader = _Grader(runner, secret, staged.identity, mode, oracle)
         exercises = [grader.exercise(rubric, staged.notes.get(rubric.exercise)) for rubric in rubrics]
         output = grader.output()
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
@@ -62,9 +77,9 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: str = "gr
 class _Grader:
     """Runs the criteria of one submission, in rubric order, honouring ``requires``."""
 
-    def __init__(self, runner: Runner, secret: Secret, identity: str, mode: str):
+    def __init__(self, runner: Runner, secret: Secret | None, identity: str, mode: str, oracle):
         self.runner, self.secret, self.identity, self.mode = runner, secret, identity, mode
-        self.oracle = ReferenceOracle()
+        self.oracle = oracle
         self.visibilities = ("public",) if mode == "check" else ("public", "hidden")
         self.public_output: list[str] = []
 
@@ -101,7 +116,7 @@ class _Grader:
 
     def _run(self, criterion: Criterion, case: Case) -> CaseResult:
         before = len(self.runner.stdout_parts)
-        result = CHECKS[criterion.kind](Context(criterion, self.runner, self.oracle), case)
+        result = CHECKS[criterion.kind](_OracleContext(criterion, self.runner, self.oracle), case)
         if not case.hidden:
             self.public_output += self.runner.stdout_parts[before:]
         return result
@@ -119,3 +134,10 @@ class _Grader:
         if self.mode == "check" and self.runner.raw_output:
             text += self.runner.raw_output
         return text[:20000]
+
+
+class _OracleContext(Context):
+    """A check's context whose case inputs come from the oracle (recorded ones in the student release)."""
+
+    def inputs(self, case: Case) -> list:
+        return self.oracle.inputs(self.layer.forward, case)

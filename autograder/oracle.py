@@ -1,6 +1,8 @@
 """The oracle: expected values from the reference solutions, computed in the trusted grader.
 
-The reference package is imported here and only here; the worker never sees it.
+The reference package is imported here and only here; the worker never sees it. An oracle also
+supplies each case's inputs, so that the student release can answer both from recorded data
+(see :mod:`autograder.replay`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ import importlib
 
 import numpy as np
 
+from autograder.cases import Case, build_inputs
 from autograder.course import Layer, layer_of
 from autograder.runner import RngSeed
 
 
 class ReferenceOracle:
     """Runs the reference solutions on copies of a case's inputs."""
+
+    def inputs(self, forward: str, case: Case) -> list:
+        """The positional arguments of ``forward`` for ``case``, drawn from the case's seed."""
+        return build_inputs(forward, case.params, case.rng("inputs"))
 
     def call(self, function: str, args: list):
         """``reference.<exercise>.<function>(*args)`` on private copies of ``args``."""

@@ -61,6 +61,8 @@ class CriterionResult:
         if not self.cases:
             return 0.0
         passed = sum(case.passed for case in self.cases)
+        if passed == len(self.cases):
+            return self.max_score
         return round(self.max_score * passed / len(self.cases), 4)
 
     @property

@@ -173,9 +173,13 @@ class Runner:
                 return CallResult(failure=f"the worker sent a malformed reply ({error})")
         return result
 
-    def release(self, handles: list[CacheHandle]) -> None:
-        """Let the worker forget caches no longer needed (sent along with the next request)."""
-        self._releases += [h.number for h in handles if h.generation == self.generation]
+    def release(self, handles: list) -> None:
+        """Let the worker forget caches no longer needed (sent along with the next request).
+
+        Anything in ``handles`` that is not a live cache handle is ignored.
+        """
+        self._releases += [h.number for h in handles
+                           if isinstance(h, CacheHandle) and h.generation == self.generation]
 
     @property
     def raw_output(self) -> str:

@@ -24,6 +24,9 @@ MAX_FILE_BYTES = 2 * 2**20
 MAX_TOTAL_BYTES = 50 * 2**20
 MAX_FILES = 500
 SKIPPED_CELL = re.compile(r"^\s*[%!]")
+FUTURE_IMPORT = re.compile(r"^from __future__ import .*$", re.MULTILINE)
+NOTEBOOK_CELLS = ("solution", "all")
+"""Which code cells of a notebook become the module: its solution cells, or all but the checks."""
 
 
 @dataclass
@@ -68,25 +71,33 @@ def submission_identity(path: Path) -> str:
     return path.stem if path.suffix in (".zip", ".ipynb") else path.name
 
 
-def stage(path: Path, identity: str | None = None) -> StagedSubmission:
+def stage(path: Path, identity: str | None = None, notebook_cells: str = "solution") -> StagedSubmission:
     """Copy a submission's modules into a fresh folder and read them statically.
+
+    ``notebook_cells`` says which cells of its notebooks become modules (see :func:`notebook_code`).
 
     Raises
     ------
     SubmissionError
-        When ``path`` is not a folder, a ``.zip`` or a ``.ipynb``, or cannot be read.
+        When ``path`` is not a folder, a ``.zip`` or a ``.ipynb``, or cannot be read, or a single
+        notebook is not named after an exercise.
     """
     path = Path(path)
+    if notebook_cells not in NOTEBOOK_CELLS:
+        raise ValueError(f"notebook_cells: expected one of {', '.join(NOTEBOOK_CELLS)}, found {notebook_cells!r}")
     tmp = tempfile.TemporaryDirectory(prefix="autograder-submission-")
     staged = StagedSubmission(Path(tmp.name) / "exercises", identity=identity or submission_identity(path), _tmp=tmp)
     staged.path.mkdir()
     try:
         if path.is_dir():
-            _copy_folder(_module_folder(path), staged.path, staged.notes)
+            _copy_folder(_module_folder(path), staged.path, staged.notes, notebook_cells)
         elif path.suffix == ".zip":
-            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes)
+            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes, notebook_cells)
         elif path.suffix == ".ipynb":
-            _notebook_to_module(path, staged.path, staged.notes)
+            if notebook_exercise(path) is None:
+                raise SubmissionError(f"{path}: expected a notebook named after one exercise ({', '.join(EXERCISES)}), "
+                                      f"such as conv.ipynb or 03_rnn.ipynb")
+            _notebook_to_module(path, staged.path, staged.notes, notebook_cells)
         else:
             raise SubmissionError(f"{path}: expected a folder, a .zip or a .ipynb notebook")
         for exercise in EXERCISES:
@@ -110,7 +121,7 @@ def _module_folder(folder: Path) -> Path:
     return max(candidates, key=lambda d: (count(d), -len(d.parts)))
 
 
-def _copy_folder(source: Path, target: Path, notes: dict) -> None:
+def _copy_folder(source: Path, target: Path, notes: dict, notebook_cells: str = "solution") -> None:
     total = 0
     for file in sorted(source.iterdir())[:MAX_FILES]:
         if file.is_symlink() or not file.is_file():
@@ -121,10 +132,10 @@ def _copy_folder(source: Path, target: Path, notes: dict) -> None:
                 continue
             shutil.copyfile(file, target / file.name)
         elif file.suffix == ".ipynb":
-            _notebook_to_module(file, target, notes)
+            _notebook_to_module(file, target, notes, notebook_cells)
 
 
-def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict) -> None:
+def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, notebook_cells: str = "solution") -> None:
     try:
         with zipfile.ZipFile(archive) as zipped:
             members = [m for m in zipped.infolist() if not m.is_dir()][:MAX_FILES]
@@ -140,7 +151,7 @@ def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict) -> None:
     except zipfile.BadZipFile as error:
         raise SubmissionError(f"{archive}: not a readable zip file ({error})") from None
     unpacked.mkdir(exist_ok=True)
-    _copy_folder(_module_folder(unpacked), target, notes)
+    _copy_folder(_module_folder(unpacked), target, notes, notebook_cells)
 
 
 def notebook_exercise(path: Path) -> str | None:
@@ -150,29 +161,56 @@ def notebook_exercise(path: Path) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def notebook_code(notebook: dict) -> str:
-    """The module code of a notebook: its solution cells if any are marked, else every code cell.
+def notebook_code(notebook: dict, cells: str = "solution") -> str:
+    """The module code of a notebook.
 
-    Solution cells are those with nbgrader's ``solution`` metadata or the ``solution`` tag. Cells
-    tagged ``check`` and IPython magics or shell lines are left out.
+    With ``cells="solution"`` the module is the notebook's solution cells (nbgrader's ``solution``
+    metadata or the ``solution`` tag), or every code cell when none is marked; with ``cells="all"``
+    it is every code cell. Cells tagged ``check`` are always left out, and so are IPython magics and
+    shell lines. Solution cells are copied as they are; any other cell is guarded by
+    ``try``/``except Exception`` (and left out if it does not compile), so that an error in an
+    unrelated cell does not stop grading. ``from __future__`` imports move to the top.
     """
-    cells = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
-
-    def is_solution(cell):
-        meta = cell.get("metadata", {})
-        return meta.get("nbgrader", {}).get("solution") is True or "solution" in meta.get("tags", [])
-
-    chosen = [c for c in cells if is_solution(c)] or [c for c in cells if "check" not in c.get("metadata", {}).get("tags", [])]
-    parts = []
-    for cell in chosen:
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        parts.append("\n".join("# (left out) " + line if SKIPPED_CELL.match(line) else line
-                               for line in source.splitlines()))
-    return "\n\n".join(parts) + "\n"
+    code = [(n, c) for n, c in enumerate(notebook.get("cells", []), start=1)
+            if isinstance(c, dict) and c.get("cell_type") == "code" and "check" not in _cell_tags(c)]
+    solutions = [(n, c) for n, c in code if _is_solution_cell(c)]
+    chosen = solutions if cells == "solution" and solutions else code
+    sources = [_cell_source(cell) for _, cell in chosen]
+    futures = sorted({line for source in sources for line in FUTURE_IMPORT.findall(source)})
+    sources = [FUTURE_IMPORT.sub("", source) for source in sources]
+    parts = [source if _is_solution_cell(cell) else _guarded(n, source) for (n, cell), source in zip(chosen, sources)]
+    return "\n\n".join(futures + parts) + "\n"
 
 
-def _notebook_to_module(path: Path, target: Path, notes: dict) -> None:
+def _cell_tags(cell: dict) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _is_solution_cell(cell: dict) -> bool:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("solution") is True or "solution" in _cell_tags(cell)
+
+
+def _cell_source(cell: dict) -> str:
+    """A cell's code with IPython magics and shell lines commented out."""
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
+    return "\n".join("# (left out) " + line if SKIPPED_CELL.match(line) else line for line in source.splitlines())
+
+
+def _guarded(number: int, source: str) -> str:
+    """A cell that is not a solution cell, made unable to stop the module's import."""
+    try:
+        compile(source, f"<notebook cell {number}>", "exec")
+    except (SyntaxError, ValueError):
+        return "\n".join([f"# (notebook cell {number} left out: it does not compile)"]
+                         + ["# " + line for line in source.splitlines()])
+    body = "\n".join("    " + line for line in ["pass", *source.splitlines()])
+    return (f"try:  # notebook cell {number}, not a solution cell: an error here must not stop grading\n{body}\n"
+            f"except Exception as _cell_error:\n"
+            f"    print(f'(notebook cell {number} raised {{type(_cell_error).__name__}}; it was skipped)')")
+
+
+def _notebook_to_module(path: Path, target: Path, notes: dict, notebook_cells: str = "solution") -> None:
     exercise = notebook_exercise(path)
     if exercise is None:
         return
@@ -183,7 +221,7 @@ def _notebook_to_module(path: Path, target: Path, notes: dict) -> None:
     except (ValueError, UnicodeDecodeError) as error:
         notes[exercise] = f"{path.name} is not a valid notebook (not readable as JSON: {error}); this exercise scores zero"
         return
-    (target / f"{exercise}.py").write_text(notebook_code(notebook))
+    (target / f"{exercise}.py").write_text(notebook_code(notebook, notebook_cells))
 
 
 def _static_problem(module: Path) -> str | None:

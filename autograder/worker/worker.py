@@ -12,6 +12,7 @@ every reply as data to check, never as a verdict.
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -147,7 +148,7 @@ class Worker:
             base = _get(args, path)
             for direction in directions:
                 for sign in (1, -1):
-                    moved = _replace(args, path, base + sign * step * direction.reshape(base.shape))
+                    moved = _replace(copy.deepcopy(args), path, base + sign * step * direction.reshape(base.shape))
                     value = function(*moved)
                     collected[sign].append([np.array(value[i], dtype=np.float64) for i in picks])
 
@@ -190,7 +191,7 @@ def _get(args, path):
 
 
 def _replace(args, path, new):
-    """A copy of ``args`` with the leaf at ``path`` replaced by ``new`` (containers copied, leaves shared)."""
+    """``args`` with the leaf at ``path`` replaced by ``new`` (the containers on the path are copied)."""
     if not path:
         return new
     head, rest = path[0], path[1:]
