@@ -67,7 +67,8 @@ def report_dir(out: Path, submission: Path) -> Path:
     return out / "submissions" / name
 
 
-def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Console | None = None) -> BatchSummary:
+def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Console | None = None,
+              notebook_cells: str = "solution") -> BatchSummary:
     """Grade every submission in ``directory`` into ``out`` and write the gradebook.
 
     Parameters
@@ -78,6 +79,8 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
         Submissions graded at once; default: the number of cores.
     console : rich.console.Console, optional
         Where the progress bar goes (standard error by default).
+    notebook_cells : {"solution", "all"}
+        Which cells of a notebook become the module (see :func:`~autograder.submission.notebook_code`).
     """
     start = time.monotonic()
     console = console or Console(stderr=True)
@@ -87,7 +90,7 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     submissions = find_submissions(directory)
     todo, skipped = [], 0
     for submission in submissions:
-        key = {"content_hash": content_hash(submission), "rubrics_version": version}
+        key = {"content_hash": content_hash(submission), "rubrics_version": version, "notebook_cells": notebook_cells}
         if _already_graded(report_dir(out, submission) / "report.json", key):
             skipped += 1
         else:
@@ -111,7 +114,7 @@ def grade_one(submission: Path, target: Path, key: dict) -> str:
     from autograder.grading import grade
 
     try:
-        result = grade(submission, identity=target.name)
+        result = grade(submission, identity=target.name, notebook_cells=key.get("notebook_cells", "solution"))
     except Exception as error:  # one bad submission must never stop the batch
         result = _error_result(submission, f"could not be graded: {type(error).__name__}: {error}")
     result.submission = submission.name

@@ -60,10 +60,13 @@ def case_key(case: Case) -> str:
 
 
 def call_key(function: str, values: list) -> str:
-    """A hash of a function's name and the exact values (structure and array bytes) it is called with."""
+    """A hash of a function's name and the exact values (structure and array bytes) it is called with.
+
+    Dicts count by their keys and values, not by the order of their keys.
+    """
     arrays: list = []
-    tree = wire.encode(list(values), arrays, encode_other=_encode_seed)
-    digest = hashlib.sha256(function.encode() + b"\0" + json.dumps(tree, sort_keys=True).encode())
+    tree = wire.encode(_sorted_dicts(list(values)), arrays, encode_other=_encode_seed)
+    digest = hashlib.sha256(function.encode() + b"\0" + json.dumps(tree).encode())
     for array in arrays:
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(np.ascontiguousarray(array).tobytes())
@@ -96,7 +99,7 @@ class Recording:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(folder / ARRAYS_FILE, **{f"a{k}": a for k, a in enumerate(self.arrays)})
         index = {"format": FORMAT, "arrays": len(self.arrays), **self.tables}
-        (folder / INDEX_FILE).write_text(json.dumps(index, sort_keys=True) + "\n")
+        (folder / INDEX_FILE).write_text(json.dumps(index) + "\n")
 
 
 class RecordingOracle(ReferenceOracle):
@@ -183,6 +186,15 @@ class ReplayOracle:
 def _without_cache(function: str, result):
     layer = layer_of(function)
     return tuple(result[:-1]) if function == layer.forward and layer.has_cache else result
+
+
+def _sorted_dicts(value):
+    """``value`` with the keys of its dicts in sorted order, at every depth."""
+    if type(value) is dict:
+        return {key: _sorted_dicts(value[key]) for key in sorted(value)}
+    if type(value) in (tuple, list):
+        return type(value)(_sorted_dicts(item) for item in value)
+    return value
 
 
 def _has_opaque(tree) -> bool:

@@ -318,6 +318,7 @@ class Runner:
         return bytes(buffer[8:])
 
     def _death_reason(self, what: str) -> str:
+        """Why the worker died, from its exit status (bubblewrap reports a signal N as status 128 + N)."""
         process = self.process[0]
         try:
             code = process.wait(timeout=2)
@@ -326,6 +327,8 @@ class Runner:
         self.close()
         if code is None:
             return f"closed its connection to the grader while {what} ran"
+        if code > 128 and self.sandbox.bwrap and code - 128 in signal.Signals._value2member_map_:
+            code = 128 - code
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
             causes = {"SIGSEGV": "a segmentation fault", "SIGXCPU": "the CPU time limit", "SIGKILL": "a kill signal "

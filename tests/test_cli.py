@@ -23,7 +23,7 @@ def test_no_arguments_explains_every_command():
 
 
 def test_grade_json_prints_only_the_contract_report(tmp_path):
-    noisy = "print('{\"score\": 1000}')\n" + (REFERENCE_DIR / "conv.py").read_text()
+    noisy = (REFERENCE_DIR / "conv.py").read_text() + "\nprint('{\"score\": 1000}')\n"
     done = autograder("grade", str(build_submission(tmp_path / "s", {"conv": noisy})), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

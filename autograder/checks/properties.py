@@ -49,7 +49,7 @@ def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
     ctx.runner.release([values[-1]])
     if not back.ok:
         return Verdict(False, ctx.problem(layer.backward, back, case))
-    changed = _changed(layer.differentiable, douts, back.inputs_after[:len(douts)])
+    changed = _changed([f"d{name}" for name in layer.differentiable], douts, back.inputs_after[:len(douts)])
     changed += _changed(layer.args, args, back.forward_inputs_after or [])
     if changed:
         return Verdict(False, f"{layer.backward} modified {', '.join(changed)} in place")
@@ -80,8 +80,9 @@ def raises_value_error(ctx: Context, case: Case) -> Verdict:
         values, call, problem = ctx.run_forward(case, args, keep_cache=True)
         if values is None:
             return Verdict(False, f"the backward could not run: {problem}")
-        dout = case.rng("dout").standard_normal(case.params["dout"])
-        call = ctx.runner.call(layer.exercise, function, [dout, values[-1]])
+        douts = ctx.douts(case, ctx.oracle.call(layer.forward, args)[:len(layer.outputs)])
+        douts[0] = case.rng("dout").standard_normal(case.params["dout"])
+        call = ctx.runner.call(layer.exercise, function, [*douts, values[-1]])
         ctx.runner.release([values[-1]])
     else:
         call = ctx.runner.call(layer.exercise, function, args)
