@@ -68,43 +68,60 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: str = "gr
     sandbox = sandbox or Sandbox()
     with stage(submission, identity, notebook_cells) as staged, Runner(staged.path, sandbox) as runner:
         grader = _Grader(runner, secret, staged.identity, mode, oracle)
-        exercises = [grader.exercise(rubric, staged.notes.get(rubric.exercise)) for rubric in rubrics]
+        exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
                             seconds=round(time.monotonic() - start, 3), output=output)
 
 
+MAX_OUTPUT = 16000
+"""The most printed output of public cases a report shows."""
+
+
 class _Grader:
-    """Runs the criteria of one submission, in rubric order, honouring ``requires``."""
+    """Runs the criteria of one submission, honouring ``requires``.
+
+    Every public case of the course runs before any hidden one: the worker keeps the
+    submission's module state between calls, so a hidden input seen by the submission must
+    never reach a message of a later public case, which reports show in full.
+    """
 
     def __init__(self, runner: Runner, secret: Secret | None, identity: str, mode: str, oracle):
         self.runner, self.secret, self.identity, self.mode = runner, secret, identity, mode
         self.oracle = oracle
         self.visibilities = ("public",) if mode == "check" else ("public", "hidden")
         self.public_output: list[str] = []
+        self.passed_any: dict[str, bool] = {}
 
-    def exercise(self, rubric: Rubric, note: str | None) -> ExerciseResult:
-        result = ExerciseResult(rubric.exercise, note=note)
-        passed_any: dict[str, bool] = {}
-        for criterion in rubric.criteria:
-            total = len(criterion.public) + len(criterion.hidden)
-            blocker = note or self._blocker(criterion, passed_any, rubric)
-            for visibility in self.visibilities:
-                cases = make_cases(criterion, visibility, self.secret, self.identity)
-                if not cases:
-                    continue
-                entry = CriterionResult(criterion.id + ("" if visibility == "public" else ".hidden"),
-                                        criterion.description, visibility, criterion.points * len(cases) / total)
-                if blocker:
-                    entry.note = blocker
-                else:
-                    entry.cases = [self._run(criterion, case) for case in cases]
-                result.criteria.append(entry)
-            passed_any[criterion.id] = any(c.passed for e in result.criteria if e.id.split(".hidden")[0] == criterion.id
-                                           for c in e.cases)
-        if note is None:
-            self._explain_dependencies(result)
-        return result
+    def grade(self, rubrics: list[Rubric], notes: dict) -> list[ExerciseResult]:
+        """Grade every rubric: first all public cases, then all hidden ones."""
+        results = [ExerciseResult(rubric.exercise, note=notes.get(rubric.exercise)) for rubric in rubrics]
+        for visibility in self.visibilities:
+            for rubric, result in zip(rubrics, results):
+                for criterion in rubric.criteria:
+                    entry = self._entry(rubric, criterion, visibility, result.note)
+                    if entry is not None:
+                        result.criteria.append(entry)
+        for rubric, result in zip(rubrics, results):
+            order = {c.id: n for n, c in enumerate(rubric.criteria)}
+            result.criteria.sort(key=lambda e: (order[e.id.removesuffix(".hidden")], e.visibility == "hidden"))
+            if result.note is None:
+                self._explain_dependencies(result)
+        return results
+
+    def _entry(self, rubric: Rubric, criterion: Criterion, visibility: str, note: str | None):
+        """The report entry of one criterion's public or hidden cases, or None if it has none."""
+        cases = make_cases(criterion, visibility, self.secret, self.identity)
+        if not cases:
+            return None
+        total = len(criterion.public) + len(criterion.hidden)
+        entry = CriterionResult(criterion.id + ("" if visibility == "public" else ".hidden"),
+                                criterion.description, visibility, criterion.points * len(cases) / total)
+        entry.note = note or self._blocker(criterion, self.passed_any, rubric)
+        if entry.note is None:
+            entry.cases = [self._run(criterion, case) for case in cases]
+            self.passed_any[criterion.id] = self.passed_any.get(criterion.id) or any(c.passed for c in entry.cases)
+        return entry
 
     def _blocker(self, criterion: Criterion, passed_any: dict, rubric: Rubric) -> str | None:
         failed = [r for r in criterion.requires if not passed_any.get(r)]
@@ -116,7 +133,11 @@ class _Grader:
 
     def _run(self, criterion: Criterion, case: Case) -> CaseResult:
         before = len(self.runner.stdout_parts)
-        result = CHECKS[criterion.kind](_OracleContext(criterion, self.runner, self.oracle), case)
+        try:
+            result = CHECKS[criterion.kind](_OracleContext(criterion, self.runner, self.oracle), case)
+        except Exception as error:  # whatever the submission returned, one case must not stop the grade
+            detail = "" if case.hidden else f" ({type(error).__name__}: {str(error)[:300]})"
+            result = CaseResult(case.label, False, f"the grader could not check what your code returned{detail}")
         if not case.hidden:
             self.public_output += self.runner.stdout_parts[before:]
         return result
@@ -131,9 +152,11 @@ class _Grader:
     def output(self) -> str:
         """What the submission printed during public cases (and, in check mode, to raw descriptors)."""
         text = "".join(self.public_output)
-        if self.mode == "check" and self.runner.raw_output:
+        if len(text) > MAX_OUTPUT:
+            text = text[:MAX_OUTPUT] + f"\n... ({len(text) - MAX_OUTPUT} more characters not shown)\n"
+        if self.mode == "check":
             text += self.runner.raw_output
-        return text[:20000]
+        return text
 
 
 class _OracleContext(Context):

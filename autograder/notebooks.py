@@ -3,8 +3,8 @@
 A notebook explains its exercise with the stub's docstrings (shapes, formulas, conventions), holds
 the whole stub module in one solution cell and ends with a self-check cell. The cells carry
 nbgrader's metadata, so an nbgrader course can put the notebooks in ``source/<assignment>/`` as
-they are: the solution cell is ``solution`` (its ``### BEGIN SOLUTION`` regions mark where the
-student's code goes, and become nbgrader's own stub in ``generate_assignment``); the check cell is
+they are: the solution cell is ``solution`` (its solution regions mark where the student's code
+goes, and become nbgrader's own stub in ``generate_assignment``); the check cell is
 locked and tagged ``check``, so grading leaves it out. When graded, the solution cell's code is
 the exercise's module (:func:`autograder.submission.notebook_code`).
 """
@@ -25,8 +25,8 @@ RELATIVE_IMPORT = re.compile(r"^from \.(?P<module>\w+) import .+$")
 SECTION = re.compile(r"^(?P<title>[A-Z][a-z]+)\n-+$", re.MULTILINE)
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
-HOW_TO = """**How to work.** Write your code in the solution cell below, where `### BEGIN SOLUTION` marks
-each function's body, and run the cell to try your functions here. Keep the function names and
+HOW_TO = """**How to work.** Write your code in the solution cell below, in place of each function's
+`raise NotImplementedError`, and run the cell to try your functions here. Keep the function names and
 signatures. Use only numpy and the standard library. When your notebook is graded, the code of
 the solution cell is your `{exercise}` module: other cells are not graded, and the file must keep
 its name (`{name}`)."""

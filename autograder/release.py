@@ -5,7 +5,7 @@ rubrics with their public cases only, the recorded public cases (``autograder_da
 the grader's code so that ``autograder check`` and ``pytest`` work there, a ``pyproject.toml``
 (``pip install -e OUT`` gives the ``autograder`` command) and a README for students.
 
-It never holds the reference, a hidden case, the misconception library (near-solutions) or a
+It never holds the reference, a hidden case, the misconception catalogue (near-solutions) or a
 secret. The public cases' inputs and every expected value the checks need are recorded here, in
 the trusted process, by grading the reference on the public cases through a
 :class:`~autograder.replay.RecordingOracle`; the release answers from that recording.
@@ -26,8 +26,9 @@ from autograder.notebooks import write_notebooks
 from autograder.replay import DATA_DIR, RecordingOracle
 from autograder.rubric import load_rubric, load_rubrics
 
-LEFT_OUT = ("__pycache__", "*.pyc", "misconceptions")
-"""What the copy of the grader leaves out: bytecode, and the near-solutions of recognised mistakes."""
+LEFT_OUT = ("__pycache__", "*.pyc")
+CATALOGUE = "misconceptions"
+"""The grader's sub-package whose bug modules are near-solutions: the release keeps only its code."""
 
 STUDENT_SECRET_MODULE = '''"""The student release holds no secret: only the instructors' copy of the grader draws hidden cases."""
 
@@ -201,8 +202,20 @@ def record_public_cases(folder: Path) -> None:
 
 
 def copy_engine(target: Path) -> None:
-    """Copy the grader's package to ``target``, without the near-solutions and with no secret."""
-    shutil.copytree(Path(autograder.__file__).parent, target, ignore=shutil.ignore_patterns(*LEFT_OUT))
+    """Copy the grader's package to ``target`` with no secret and no misconception catalogue.
+
+    The catalogue's bug modules are near-solutions; without the catalogue files, the copied
+    ``misconceptions`` package finds no catalogue, so nothing is diagnosed in the release.
+    """
+    package = Path(autograder.__file__).parent
+    bytecode = shutil.ignore_patterns(*LEFT_OUT)
+
+    def ignored(directory: str, names: list[str]) -> set[str]:
+        if Path(directory) == package / CATALOGUE:
+            return {name for name in names if name != "__init__.py"}
+        return bytecode(directory, names)
+
+    shutil.copytree(package, target, ignore=ignored)
     (target / "secret.py").write_text(STUDENT_SECRET_MODULE)
 
 

@@ -169,6 +169,11 @@ def _criterion_problems(n: int, criterion: Criterion, rubric: Rubric, ids: list[
                                 f"expected keys among {sorted(allowed)}")
     if not criterion.public and not criterion.hidden:
         problems.append(f"{where}.cases: expected at least one public or hidden case")
+    by_id = {c.id: c for c in rubric.criteria}
+    for required in criterion.requires:
+        if criterion.public and required in by_id and not by_id[required].public:
+            problems.append(f"{where}.requires: {required!r} has no public cases, so it cannot gate this "
+                            f"criterion's public cases; give it a public case")
     earlier = set(ids[:n])
     for later in set(criterion.requires) & (set(ids) - earlier):
         problems.append(f"{where}.requires: {later!r} must come before this criterion in the rubric")

@@ -22,8 +22,11 @@ import numpy as np
 from autograder.sandbox import Limits, Sandbox
 from autograder.worker import wire
 
-MAX_STDERR = 64 * 1024
+MAX_STDERR = 4096
 MAX_CALL_OUTPUT = 8192
+STARTUP_SECONDS = 30
+MALFORMED = ("the worker sent a malformed reply (the submission wrote to the grader's channel, "
+             "or a forked process answered)")
 
 
 class CacheHandle:
@@ -95,6 +98,7 @@ class Runner:
         self.imported: set[str] = set()
         self.stdout_parts: list[str] = []
         self._releases: list[int] = []
+        self._sequence = 0
         self._stderr = bytearray()
         self._stderr_dropped = 0
 
@@ -118,10 +122,10 @@ class Runner:
             self.import_errors[exercise] = f"importing {exercise}.py failed: {failure}"
             return self.import_errors[exercise]
         if not reply.get("ok"):
-            error = reply.get("error") or {}
+            error = _error(reply.get("error"))
             where = f" ({error['where']})" if error.get("where") else ""
-            self.import_errors[exercise] = (f"importing {exercise}.py raised {error.get('type')}{where}: "
-                                            f"{error.get('message', '')}")
+            self.import_errors[exercise] = (f"importing {exercise}.py raised {error['type']}{where}: "
+                                            f"{error['message']}")
             return self.import_errors[exercise]
         self.imported.add(exercise)
         return None
@@ -143,7 +147,7 @@ class Runner:
         except WorkerFailure as failure:
             self.broken[function] = str(failure)
             return CallResult(failure=str(failure))
-        return self._call_result(reply, out)
+        return self._call_result(reply, out, return_inputs=return_inputs)
 
     def perturb(self, exercise: str, function: str, args: list, leaf: list, directions: np.ndarray,
                 step: float, outputs: list[int]) -> CallResult:
@@ -169,8 +173,8 @@ class Runner:
         if result.ok:
             try:
                 result.extra = {sign: self._decode(reply[sign], out) for sign in ("plus", "minus")}
-            except (KeyError, wire.WireError) as error:
-                return CallResult(failure=f"the worker sent a malformed reply ({error})")
+            except (KeyError, wire.WireError):
+                return CallResult(failure=MALFORMED)
         return result
 
     def release(self, handles: list) -> None:
@@ -199,9 +203,9 @@ class Runner:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        process.wait()
         if cgroup is not None:
             cgroup.kill_all()
-        process.wait()
         for stream in (process.stdin, process.stdout):
             try:
                 stream.close()
@@ -220,23 +224,25 @@ class Runner:
             return f"not run: an earlier call of {function} {self.broken[function]}"
         return None
 
-    def _call_result(self, reply: dict, arrays: list, value_key: str | None = "result") -> CallResult:
+    def _call_result(self, reply: dict, arrays: list, value_key: str | None = "result",
+                     return_inputs: bool = False) -> CallResult:
         stdout = str(reply.get("stdout", ""))[:MAX_CALL_OUTPUT]
         if stdout:
             self.stdout_parts.append(stdout)
         if not reply.get("ok"):
-            error = reply.get("error")
-            return CallResult(error=error if isinstance(error, dict) else {"message": str(error)}, stdout=stdout)
+            return CallResult(error=_error(reply.get("error")), stdout=stdout)
         try:
             result = CallResult(ok=True, stdout=stdout)
             if value_key:
                 result.value = self._decode(reply[value_key], arrays)
-            if "inputs_after" in reply:
+            if return_inputs:
                 result.inputs_after = self._decode(reply["inputs_after"], arrays)
+                if not isinstance(result.inputs_after, list):
+                    raise wire.WireError("inputs_after is not a list")
             if "forward_inputs_after" in reply:
                 result.forward_inputs_after = self._decode(reply["forward_inputs_after"], arrays)
-        except (KeyError, wire.WireError) as error:
-            return CallResult(failure=f"the worker sent a malformed reply ({error})")
+        except (KeyError, wire.WireError):
+            return CallResult(failure=MALFORMED)
         return result
 
     def _decode(self, tree, arrays):
@@ -256,6 +262,15 @@ class Runner:
         os.set_blocking(process.stdout.fileno(), False)
         self._stderr_thread = threading.Thread(target=self._drain_stderr, args=(process.stderr,), daemon=True)
         self._stderr_thread.start()
+        try:
+            ready, _ = wire.unpack(self._read_frame(process, time.monotonic() + STARTUP_SECONDS))
+        except (_TimedOut, _Ended, wire.WireError):
+            reason = f"the worker process could not start within {STARTUP_SECONDS} s"
+            self.close()
+            raise WorkerFailure(reason) from None
+        if ready.get("ready") is not True:
+            self.close()
+            raise WorkerFailure("the worker process did not start properly")
 
     def _drain_stderr(self, stream) -> None:
         for chunk in iter(lambda: stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536), b""):
@@ -273,6 +288,8 @@ class Runner:
             self._start()
         process = self.process[0]
         timeout = min(self.limits.call_seconds, remaining)
+        self._sequence += 1
+        header = dict(header, seq=self._sequence)
         if self._releases:
             header, self._releases = dict(header, release=self._releases), []
         try:
@@ -280,15 +297,17 @@ class Runner:
             process.stdin.flush()
             body = self._read_frame(process, time.monotonic() + timeout)
             reply, out = wire.unpack(body)
+            if reply.get("seq") != self._sequence:
+                raise wire.WireError("a reply that answers another request")
         except _TimedOut:
             self.close()
             raise WorkerFailure(f"did not finish within {timeout:g} s (an endless loop, a long sleep or a very "
                                 f"slow implementation?); the worker was stopped") from None
         except (BrokenPipeError, ConnectionResetError, _Ended):
             raise WorkerFailure(self._death_reason(what)) from None
-        except wire.WireError as error:
+        except wire.WireError:
             self.close()
-            raise WorkerFailure(f"broke the connection to the grader ({error})") from None
+            raise WorkerFailure("broke the connection to the grader: " + MALFORMED) from None
         return reply, out
 
     def _read_frame(self, process, deadline: float) -> bytes:
@@ -336,6 +355,14 @@ class Runner:
                       "SIGBUS": "a bus error"}
             return f"crashed the worker with {name} ({causes.get(name, 'a signal')}) while {what} ran"
         return f"ended the worker process with exit status {code} while {what} ran (sys.exit or os._exit?)"
+
+
+def _error(error) -> dict:
+    """An exception description from the worker, reduced to plain strings of bounded length."""
+    error = error if isinstance(error, dict) else {}
+    text = {key: str(error.get(key) or "")[:2000] for key in ("type", "message", "where", "traceback")}
+    text["type"] = text["type"][:100] or "an exception"
+    return dict(text, is_value_error=error.get("is_value_error") is True)
 
 
 class _TimedOut(Exception):

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,7 @@ class PidsCgroup:
     """
 
     def __init__(self, limit: int):
+        _sweep_once()
         self.path = PIDS_CGROUP_ROOT / f"autograder-{uuid.uuid4().hex[:12]}"
         self.path.mkdir()
         (self.path / "pids.max").write_text(str(limit))
@@ -98,24 +100,48 @@ class PidsCgroup:
         """Move the calling process into the cgroup (runs in the child before exec)."""
         (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
-    def kill_all(self) -> None:
-        """Kill every process left in the cgroup, then remove it."""
-        for _ in range(50):
+    def kill_all(self, seconds: float = 5.0) -> None:
+        """Kill every process left in the cgroup until it is empty, then remove it."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
             try:
                 pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
             except OSError:
                 return
-            if not pids:
-                break
             for pid in pids:
                 try:
                     os.kill(pid, 9)
                 except ProcessLookupError:
                     pass
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
+            if not pids:
+                try:
+                    self.path.rmdir()
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.01)
+
+    @staticmethod
+    def sweep() -> None:
+        """Remove the empty cgroups, older than ten minutes, that killed graders left behind."""
+        for path in PIDS_CGROUP_ROOT.glob("autograder-*"):
+            try:
+                if path.stat().st_mtime < time.time() - 600 and not (path / "cgroup.procs").read_text().strip():
+                    path.rmdir()
+            except OSError:
+                pass
+
+
+@functools.lru_cache(maxsize=1)
+def _sweep_once() -> None:
+    PidsCgroup.sweep()
+
+
+@functools.lru_cache(maxsize=4)
+def _bwrap_knows_size(path: str) -> bool:
+    """Whether this bubblewrap can bound a tmpfs (``--size``, bubblewrap 0.8 and later)."""
+    help_text = subprocess.run([path, "--help"], capture_output=True, text=True).stdout
+    return "--size" in help_text
 
 
 class Sandbox:
@@ -186,7 +212,9 @@ class Sandbox:
                  "--ro-bind", str(WORKER_DIR / "wire.py"), "/sandbox/worker/wire.py",
                  "--ro-bind", str(submission), "/sandbox/submission",
                  "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-                 "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+                 "--proc", "/proc", "--dev", "/dev"]
+        size = ["--size", str(self.limits.file_bytes * 4)] if _bwrap_knows_size(self.bwrap) else []
+        argv += [*size, "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm", "--chdir", "/tmp"]
         return argv + self._worker_args("/sandbox/submission", "/sandbox/site", "/sandbox/worker")
 
     def _numpy_packages(self) -> list[Path]:

@@ -24,7 +24,9 @@ def check_notebook(exercise: str, folder: Path | str = ".") -> None:
     The whole folder is staged, so an exercise that uses another one (the residual block uses the
     convolution) finds that one's notebook too.
     """
-    result = grade(Path(folder), load_rubrics(exercises=(exercise,)), mode="check")
+    folder = Path(folder).resolve()
+    result = grade(folder, load_rubrics(exercises=(exercise,)), mode="check")
+    result.submission = f"{folder.name}/"
     print_result(result, Console())
 
 

@@ -183,11 +183,18 @@ def notebook_code(notebook: dict, cells: str = "solution") -> str:
 
 
 def _cell_tags(cell: dict) -> list:
-    return cell.get("metadata", {}).get("tags", [])
+    tags = _mapping(cell.get("metadata")).get("tags")
+    return tags if isinstance(tags, list) else []
 
 
 def _is_solution_cell(cell: dict) -> bool:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("solution") is True or "solution" in _cell_tags(cell)
+    nbgrader = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
+    return nbgrader.get("solution") is True or "solution" in _cell_tags(cell)
+
+
+def _mapping(value) -> dict:
+    """``value`` if it is a dict, else an empty one: a notebook's metadata is untrusted JSON."""
+    return value if isinstance(value, dict) else {}
 
 
 def _cell_source(cell: dict) -> str:
@@ -198,16 +205,17 @@ def _cell_source(cell: dict) -> str:
 
 
 def _guarded(number: int, source: str) -> str:
-    """A cell that is not a solution cell, made unable to stop the module's import."""
+    """A cell that is not a solution cell, made unable to stop the module's import (or left out)."""
+    body = "\n".join("    " + line for line in ["pass", *source.splitlines()])
+    guarded = (f"try:  # notebook cell {number}, not a solution cell: an error here must not stop grading\n{body}\n"
+               f"except Exception as _cell_error:\n"
+               f"    print(f'(notebook cell {number} raised {{type(_cell_error).__name__}}; it was skipped)')")
     try:
-        compile(source, f"<notebook cell {number}>", "exec")
+        compile(guarded, f"<notebook cell {number}>", "exec")
     except (SyntaxError, ValueError):
         return "\n".join([f"# (notebook cell {number} left out: it does not compile)"]
                          + ["# " + line for line in source.splitlines()])
-    body = "\n".join("    " + line for line in ["pass", *source.splitlines()])
-    return (f"try:  # notebook cell {number}, not a solution cell: an error here must not stop grading\n{body}\n"
-            f"except Exception as _cell_error:\n"
-            f"    print(f'(notebook cell {number} raised {{type(_cell_error).__name__}}; it was skipped)')")
+    return guarded
 
 
 def _notebook_to_module(path: Path, target: Path, notes: dict, notebook_cells: str = "solution") -> None:
@@ -216,8 +224,8 @@ def _notebook_to_module(path: Path, target: Path, notes: dict, notebook_cells: s
         return
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(notebook, dict):
-            raise ValueError("the top level is not a JSON object")
+        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
+            raise ValueError("the top level is not a JSON object with a list of cells")
     except (ValueError, UnicodeDecodeError) as error:
         notes[exercise] = f"{path.name} is not a valid notebook (not readable as JSON: {error}); this exercise scores zero"
         return

@@ -2,15 +2,22 @@
 
 It proves, in CI, what an instructor relies on: every rubric follows the schema and the course,
 the stubs are what the generator makes from the reference, the reference scores full marks on
-every public and hidden case, and the stubs score zero with "not implemented" messages.
+every public and hidden case, the stubs score zero with "not implemented" messages, and the
+rubrics are proven by mutation: every catalogued misconception, put into the reference, loses
+points on its exercise and is diagnosed as itself (see :mod:`autograder.mutation`).
 """
 
 from __future__ import annotations
 
-from rich.console import Console
+import time
 
-from autograder.course import REFERENCE_DIR, STUBS_DIR
+from rich.console import Console
+from rich.table import Table
+
+from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
 from autograder.grading import grade
+from autograder.misconceptions import CatalogueError, load_catalogue
+from autograder.mutation import run_mutants, scores
 from autograder.rubric import RubricError, load_rubrics
 from autograder.stubs import stale_stubs
 
@@ -25,7 +32,8 @@ def validate(console: Console) -> bool:
     criteria = sum(len(r.criteria) for r in rubrics)
     cases = sum(len(c.public) + len(c.hidden) for r in rubrics for c in r.criteria)
     console.print(f"[green]✓[/green] {len(rubrics)} rubrics valid: {criteria} criteria, {cases} cases")
-    checks = [_stubs_current(console), _reference_full_marks(console, rubrics), _stubs_score_zero(console, rubrics)]
+    checks = [_stubs_current(console), _reference_full_marks(console, rubrics), _stubs_score_zero(console, rubrics),
+              _mutation_score(console)]
     return all(checks)
 
 
@@ -63,3 +71,50 @@ def _stubs_score_zero(console: Console, rubrics) -> bool:
     if ok:
         console.print(f"[green]✓[/green] stubs score 0 / {result.max_score:g}, each saying 'not implemented'")
     return ok
+
+
+MIN_BUGS = 6
+"""The fewest catalogued misconceptions an exercise may have."""
+
+
+def _mutation_score(console: Console) -> bool:
+    """Every catalogued bug, put into the reference, loses points on its exercise and is diagnosed as itself."""
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        console.print(f"[red]✗ misconception catalogue[/red]\n{error}")
+        return False
+    thin = [f"{e} ({len(catalogue.get(e, ()))})" for e in EXERCISES if len(catalogue.get(e, ())) < MIN_BUGS]
+    start = time.monotonic()
+    mutants = run_mutants([bug for bugs in catalogue.values() for bug in bugs])
+    console.print(_score_table(scores(mutants), time.monotonic() - start))
+    for mutant in mutants:
+        if mutant.escaped:
+            why = [what for what, ok in (("its exercise kept full marks", mutant.caught),
+                                         ("no case was diagnosed as it", mutant.diagnosed)) if not ok]
+            console.print(f"[red]✗[/red] {mutant.bug} escapes: {' and '.join(why)}")
+        if mutant.others:
+            console.print(f"[yellow]![/yellow] {mutant.bug} was also diagnosed as {', '.join(mutant.others)} "
+                          f"on some case: there the two bugs give the same results")
+    if thin:
+        console.print(f"[red]✗[/red] fewer than {MIN_BUGS} catalogued misconceptions: {', '.join(thin)}; "
+                      f"add bug modules and entries in autograder/misconceptions/")
+    escaped = [m for m in mutants if m.escaped]
+    if not escaped and not thin:
+        console.print(f"[green]✓[/green] mutation score 100%: all {len(mutants)} catalogued bugs lose points and "
+                      f"are diagnosed")
+    return not escaped and not thin
+
+
+def _score_table(exercise_scores, seconds: float) -> Table:
+    table = Table(title=f"mutation score: each catalogued bug in the reference ({seconds:.1f} s)",
+                  title_justify="left")
+    for column in ("exercise", "bugs", "caught", "diagnosed", "mutation score"):
+        table.add_column(column, justify="left" if column == "exercise" else "right")
+    for row in exercise_scores:
+        table.add_row(row.exercise, str(row.bugs), str(row.caught), str(row.diagnosed), f"{row.score:.0%}")
+    total = sum(r.bugs for r in exercise_scores)
+    proven = sum(r.proven for r in exercise_scores)
+    table.add_row("total", str(total), str(sum(r.caught for r in exercise_scores)),
+                  str(sum(r.diagnosed for r in exercise_scores)), f"{proven / total:.0%}" if total else "-")
+    return table

@@ -1,39 +1,46 @@
-"""Builders shared by the project's tests: one way to make a submission."""
+"""Builders shared by the project's tests: one way to make a submission (a folder or a notebook)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from autograder.course import EXERCISES, REFERENCE_DIR
+import nbformat
+
+from autograder.course import REFERENCE_DIR, STUBS_DIR
+from autograder.mutation import build_submission  # the one submission builder, also `autograder validate`'s
+from autograder.notebooks import exercise_notebook
 
 CORPUS = Path(__file__).parent / "corpus"
 
+__all__ = ["CORPUS", "build_notebook", "build_submission"]
 
-def build_submission(folder: Path, replace: dict[str, Path | str] | None = None,
-                     omit: tuple[str, ...] = ()) -> Path:
-    """A submission folder made of the reference modules, with some replaced or left out.
+
+def build_notebook(target: Path, exercise: str, source: str | None = None, extra_cells: tuple[str, ...] = (),
+                   notebook: Path | None = None) -> Path:
+    """A notebook submission: an exercise's notebook with its solution cell filled in, as a student does.
 
     Parameters
     ----------
-    folder : Path
-        Where to create the submission (it is created).
-    replace : dict, optional
-        Exercise name -> a module file, or the module's source text, to use instead of the reference.
-    omit : tuple of str
-        Exercises whose module is left out.
+    target : Path
+        The notebook file to write (its folder is created).
+    exercise : str
+        The exercise whose notebook it is.
+    source : str, optional
+        The code of the solution cell; default: the reference module (a correct solution).
+    extra_cells : tuple of str
+        Code cells added right after the solution cell, not marked as solution cells (scratch work).
+    notebook : Path, optional
+        The notebook to fill in (for example the one nbgrader released); default: the notebook
+        ``autograder release`` writes for the exercise.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    replace = replace or {}
-    for exercise in EXERCISES:
-        if exercise in omit:
-            continue
-        target = folder / f"{exercise}.py"
-        source = replace.get(exercise)
-        if source is None:
-            shutil.copyfile(REFERENCE_DIR / f"{exercise}.py", target)
-        elif isinstance(source, Path):
-            shutil.copyfile(source, target)
-        else:
-            target.write_text(source)
-    return folder
+    if notebook is None:
+        filled = exercise_notebook(exercise, (STUBS_DIR / f"{exercise}.py").read_text())
+    else:
+        filled = nbformat.read(notebook, as_version=4)
+    solution = next(cell for cell in filled.cells if cell.metadata.get("nbgrader", {}).get("solution"))
+    solution.source = (REFERENCE_DIR / f"{exercise}.py").read_text() if source is None else source
+    after = filled.cells.index(solution) + 1
+    filled.cells[after:after] = [nbformat.v4.new_code_cell(code) for code in extra_cells]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(filled, target)
+    return target

@@ -1,31 +1,33 @@
 """The grades the rubrics give are right: classic bugs lose points, other correct styles do not.
 
-``tests/corpus/buggy/<exercise>/<bug>.py`` are exercise modules with one classic student bug each;
-``tests/corpus/correct/<exercise>/<style>.py`` are correct modules written in other styles (naive
-loops, other vectorizations). Each is graded inside a submission made of the reference modules.
+The classic bugs are the misconception catalogue, ``autograder/misconceptions/<exercise>/<bug>.py``:
+exercise modules with one classic student bug each. ``tests/corpus/correct/<exercise>/<style>.py``
+are correct modules written in other styles (naive loops, other vectorizations). Each is graded
+inside a submission made of the reference modules.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from autograder.course import DEPENDS_ON, EXERCISES
+from autograder.course import EXERCISES
 from autograder.grading import grade
+from autograder.misconceptions import load_catalogue
+from autograder.mutation import affected_by
 from autograder.rubric import load_rubrics
 
 from builders import CORPUS, build_submission
 
 RUBRICS = load_rubrics()
+CATALOGUE = load_catalogue()
 
 
 def corpus(kind: str) -> list:
-    return [pytest.param(path.parent.name, path, id=f"{path.parent.name}-{path.stem}")
-            for path in sorted((CORPUS / kind).glob("*/*.py"))]
-
-
-def affected_by(exercise: str) -> set[str]:
-    """The exercise and those whose modules import it."""
-    return {exercise} | {other for other, deps in DEPENDS_ON.items() if exercise in deps}
+    if kind == "buggy":
+        paths = [bug.path for bugs in CATALOGUE.values() for bug in bugs]
+    else:
+        paths = sorted((CORPUS / kind).glob("*/*.py"))
+    return [pytest.param(path.parent.name, path, id=f"{path.parent.name}-{path.stem}") for path in paths]
 
 
 @pytest.mark.parametrize("exercise, module", corpus("buggy"))
@@ -33,7 +35,7 @@ def test_classic_bug_loses_points_on_its_exercise_and_no_unrelated_one(exercise,
     result = grade(build_submission(tmp_path / "sub", {exercise: module}), RUBRICS, identity="corpus")
     graded = result.exercise(exercise)
     assert graded.score < graded.max_score, f"{module.name} kept full marks on {exercise}"
-    for other in set(EXERCISES) - affected_by(exercise):
+    for other in set(EXERCISES) - set(affected_by(exercise)):
         assert result.exercise(other).score == result.exercise(other).max_score, f"{module.name} cost points on {other}"
 
 
@@ -47,5 +49,5 @@ def test_correct_implementation_in_another_style_gets_full_marks(exercise, modul
 
 def test_every_exercise_has_five_classic_bugs_and_two_other_correct_styles():
     for exercise in EXERCISES:
-        assert len(list((CORPUS / "buggy" / exercise).glob("*.py"))) >= 5, exercise
+        assert len(CATALOGUE.get(exercise, ())) >= 5, exercise
         assert len(list((CORPUS / "correct" / exercise).glob("*.py"))) >= 2, exercise

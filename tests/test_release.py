@@ -62,11 +62,11 @@ def solution_lines() -> set[str]:
     return {line for line in found if len(line) >= 30 and not line.startswith("#") and line not in stubs}
 
 
-def hidden_labels() -> set[str]:
-    """Labels of hidden cases that no stub and nothing ``autograder check`` shows (labels, hints) contains."""
+def hidden_labels(exercises: tuple[str, ...] = EXERCISES) -> set[str]:
+    """Labels of the exercises' hidden cases that no stub and nothing ``autograder check`` shows contains."""
     public_text = "".join(path.read_text() for path in STUBS_DIR.glob("*.py"))
     hidden = set()
-    for path in RUBRICS_DIR.glob("*.yaml"):
+    for path in (RUBRICS_DIR / f"{exercise}.yaml" for exercise in exercises):
         for criterion in yaml.safe_load(path.read_text())["criteria"]:
             shown = [case["label"] for case in criterion["cases"].get("public", [])]
             public_text += "\n".join([*shown, criterion["description"], criterion.get("hint", "")])
@@ -94,7 +94,8 @@ def test_the_release_has_stubs_notebooks_public_rubrics_recorded_cases_and_a_che
     assert sorted(notebook_exercise(p) for p in (release / "notebooks").glob("*.ipynb")) == sorted(EXERCISES)
     for rubric in (release / "rubrics").glob("*.yaml"):
         assert all("hidden" not in c["cases"] for c in yaml.safe_load(rubric.read_text())["criteria"])
-    assert not (release / "reference").exists() and not (release / "autograder" / "misconceptions").exists()
+    assert not (release / "reference").exists()
+    assert [p.name for p in (release / "autograder" / "misconceptions").iterdir()] == ["__init__.py"]
     assert "autograder check" in (release / "README.md").read_text()
 
 

@@ -6,8 +6,9 @@ The submission's backward receives the cache of the submission's own forward, as
 from __future__ import annotations
 
 from autograder.cases import Case
-from autograder.checks.compare import check_values, describe_type
+from autograder.checks.compare import Verdict, check_values, describe_type
 from autograder.checks.context import Context, normalize_gradients
+from autograder.diagnosis import gradients
 from autograder.results import CaseResult
 
 
@@ -17,18 +18,22 @@ def check_backward(ctx: Context, case: Case) -> CaseResult:
     args = ctx.inputs(case)
     values, call, problem = ctx.run_forward(case, args, keep_cache=True)
     if values is None:
-        return ctx.result(case, False, f"the backward could not run: {problem}")
+        return ctx.result(case, False, f"the backward could not run: {problem}",
+                          diagnosis=ctx.diagnose_error(layer.forward, args, [], call))
     expected_outputs = ctx.oracle.call(layer.forward, args)[:len(layer.outputs)]
     douts = ctx.douts(case, expected_outputs)
     _, expected_grads = ctx.oracle.forward_backward(layer, args, douts)
     back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]])
     ctx.runner.release([values[-1]])
     if not back.ok:
-        return ctx.result(case, False, ctx.problem(layer.backward, back, case))
+        return ctx.result(case, False, ctx.problem(layer.backward, back, case),
+                          diagnosis=ctx.diagnose_error(layer.backward, args, douts, back))
     grads = normalize_gradients(back.value, len(layer.wrt))
     if grads is None:
-        return ctx.result(case, False, f"{layer.backward} returned {describe_type(back.value)}; expected "
-                                       f"({', '.join(ctx.gradient_names())})")
-    verdict = check_values(ctx.gradient_names(), list(grads), list(expected_grads),
-                           ctx.criterion.tolerance, not case.hidden)
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error)
+        verdict = Verdict(False, f"{layer.backward} returned {describe_type(back.value, not case.hidden)}; expected "
+                                 f"({', '.join(ctx.gradient_names())})")
+    else:
+        verdict = check_values(ctx.gradient_names(), list(grads), list(expected_grads),
+                               ctx.criterion.tolerance, not case.hidden)
+    diagnosis = None if verdict.passed else ctx.diagnose(layer.backward, args, douts, gradients(layer, back.value))
+    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error, diagnosis)

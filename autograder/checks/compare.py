@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.diagnosis import Diagnosis
 from autograder.worker.wire import Opaque
 
 ERROR_FLOOR = 1e-6
@@ -18,11 +19,12 @@ ERROR_FLOOR = 1e-6
 
 @dataclass
 class Verdict:
-    """The outcome of one comparison: passed or not, why, and the largest relative error."""
+    """The outcome of one comparison: passed or not, why, the largest relative error, the mistake recognised."""
 
     passed: bool
     message: str = ""
     relative_error: float | None = None
+    diagnosis: Diagnosis | None = None
 
 
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
@@ -31,13 +33,24 @@ def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(actual - expected), initial=0.0)) / scale
 
 
-def describe_type(value) -> str:
-    """A student-readable name for the type of something a submission returned."""
-    if isinstance(value, Opaque):
-        return value.type_name
+SAFE_TYPE_NAMES = frozenset({"ndarray", "list", "tuple", "dict", "float", "int", "bool", "str", "NoneType",
+                             "float64", "float32", "int64", "int32", "bool_", "matrix", "memmap", "cache"})
+"""Type names that can be repeated for hidden cases: a submission's own class name could carry data."""
+
+
+def describe_type(value, reveal: bool = True) -> str:
+    """A student-readable name for the type of something a submission returned.
+
+    For hidden cases (``reveal=False``) a name the submission chose itself is not repeated.
+    """
+    name = value.type_name if isinstance(value, Opaque) else type(value).__name__
+    if not reveal:
+        name = name.split(" ")[0]
+        if name not in SAFE_TYPE_NAMES:
+            return "an object of another type"
     if isinstance(value, np.generic):
-        return f"a numpy scalar ({type(value).__name__})"
-    return type(value).__name__
+        return f"a numpy scalar ({name})"
+    return name
 
 
 def format_error(error: float, reveal: bool) -> str:
@@ -48,9 +61,10 @@ def format_error(error: float, reveal: bool) -> str:
 def check_array(name: str, actual, expected: np.ndarray, tolerance: float, reveal: bool) -> Verdict:
     """Check one returned array against the expected one."""
     if not isinstance(actual, np.ndarray) or type(actual) is not np.ndarray:
-        return Verdict(False, f"{name} is {describe_type(actual)}; expected a numpy.ndarray")
+        return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a numpy.ndarray")
     if actual.dtype.kind != "f":
-        return Verdict(False, f"{name} has dtype {actual.dtype}; expected a floating dtype (float64)")
+        dtype = actual.dtype if reveal or actual.dtype.kind in "biuc" else "another type"
+        return Verdict(False, f"{name} has dtype {dtype}; expected a floating dtype (float64)")
     if actual.shape != expected.shape:
         if reveal:
             return Verdict(False, f"{name} has shape {actual.shape}; expected {expected.shape}")
@@ -68,14 +82,17 @@ def check_structure(name: str, actual, expected, tolerance: float, reveal: bool)
     """Check a returned value shaped like ``expected``: an array, a tuple of them or a dict of them."""
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return Verdict(False, f"{name} is {describe_type(actual)}; expected a dict with keys {sorted(expected)}")
+            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a dict with keys "
+                                  f"{sorted(expected)}")
         if set(actual) != set(expected):
-            return Verdict(False, f"{name} has keys {sorted(actual)}; expected {sorted(expected)}")
+            found = f"keys {sorted(actual)}" if reveal else "other keys"
+            return Verdict(False, f"{name} has {found}; expected {sorted(expected)}")
         return combine([check_structure(f"{name}['{key}']", actual[key], expected[key], tolerance, reveal)
                         for key in expected])
     if isinstance(expected, tuple):
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
-            return Verdict(False, f"{name} is {describe_type(actual)}; expected a tuple of {len(expected)} values")
+            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a tuple of "
+                                  f"{len(expected)} values")
         return combine([check_structure(f"{name}[{k}]", a, e, tolerance, reveal)
                         for k, (a, e) in enumerate(zip(actual, expected))])
     return check_array(name, actual, np.asarray(expected), tolerance, reveal)
@@ -108,7 +125,8 @@ def unpack_returned(value, count: int, has_cache: bool, function: str, reveal: b
         return [value], ""
     form = "a tuple (" + ", ".join(["out"] * count + ["cache"] * has_cache) + ")"
     if not isinstance(value, (tuple, list)):
-        return None, f"{function} returned {describe_type(value)}; expected {form}"
+        return None, f"{function} returned {describe_type(value, reveal)}; expected {form}"
     if len(value) != expected:
-        return None, f"{function} returned {len(value)} values; expected {expected}"
+        found = f"{len(value)} values" if reveal else "another number of values"
+        return None, f"{function} returned {found}; expected {expected}"
     return list(value), ""

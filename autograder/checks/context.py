@@ -10,6 +10,7 @@ import numpy as np
 from autograder.cases import Case, build_inputs
 from autograder.checks.compare import unpack_returned
 from autograder.course import Layer
+from autograder.diagnosis import Diagnosis, Outcome, diagnose, gradient_names, raised
 from autograder.oracle import ReferenceOracle
 from autograder.results import CaseResult
 from autograder.rubric import Criterion
@@ -36,10 +37,26 @@ class Context:
         """The forward's positional arguments for ``case``."""
         return build_inputs(self.layer.forward, case.params, case.rng("inputs"))
 
-    def result(self, case: Case, passed: bool, message: str = "", relative_error: float | None = None) -> CaseResult:
-        """A case result carrying the criterion's hint when the case failed."""
+    def result(self, case: Case, passed: bool, message: str = "", relative_error: float | None = None,
+               diagnosis: Diagnosis | None = None) -> CaseResult:
+        """A case result carrying, when the case failed, the recognised mistake's hint or else the criterion's."""
+        if diagnosis:
+            return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint)
         return CaseResult(case.label, passed, message, relative_error,
                           hint=None if passed else self.criterion.hint)
+
+    def diagnose(self, function: str, args: list, douts: list, actual: Outcome, observe: str = "returned",
+                 tolerance: float | None = None) -> Diagnosis | None:
+        """The catalogued mistake the submission's ``actual`` outcome shows (see :func:`autograder.diagnosis.diagnose`).
+
+        ``tolerance`` defaults to the criterion's.
+        """
+        tolerance = self.criterion.tolerance if tolerance is None else tolerance
+        return diagnose(self.layer, function, args, douts, actual, tolerance, observe)
+
+    def diagnose_error(self, function: str, args: list, douts: list, call: CallResult) -> Diagnosis | None:
+        """The catalogued mistake that raises the exception ``call`` raised; None when it did not raise."""
+        return self.diagnose(function, args, douts, raised(call.error)) if call.error else None
 
     def problem(self, function: str, call: CallResult, case: Case) -> str:
         """Why a call gave no value, worded for the case's visibility.
@@ -85,7 +102,7 @@ class Context:
 
     def gradient_names(self) -> tuple[str, ...]:
         """Names of the backward's return values: ``dx``, ``dw`` ... and ``grads`` for a dict."""
-        return tuple("grads" if name == "params" else f"d{name}" for name in self.layer.wrt)
+        return gradient_names(self.layer)
 
 
 def normalize_gradients(value, count: int):

@@ -39,7 +39,7 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
         return ctx.result(case, False, ctx.problem(layer.backward, back, case))
     grads = normalize_gradients(back.value, len(layer.wrt))
     if grads is None:
-        return ctx.result(case, False, f"{layer.backward} returned {describe_type(back.value)}; expected "
+        return ctx.result(case, False, f"{layer.backward} returned {describe_type(back.value, not case.hidden)}; expected "
                                        f"({', '.join(ctx.gradient_names())})")
     noise = NOISE_FACTOR * sum(float(np.sum(np.abs(o * d))) for o, d in zip(outputs, douts)) / ctx.criterion.step
     verdicts = [_check_leaf(ctx, case, args, path, name, grad, douts, picks, noise)
@@ -69,8 +69,13 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
                                ctx.criterion.step, picks)
     if not moved.ok:
         return Verdict(False, ctx.problem(ctx.layer.forward, moved, case))
-    numeric = sum(np.tensordot(plus - minus, dout, axes=dout.ndim)
-                  for plus, minus, dout in zip(moved.extra["plus"], moved.extra["minus"], douts))
+    shapes = [(len(directions), *dout.shape) for dout in douts]
+    pairs = list(zip(moved.extra["plus"], moved.extra["minus"]))
+    if len(pairs) != len(douts) or any(not isinstance(a, np.ndarray) or a.shape != shape or a.dtype.kind != "f"
+                                       for pair, shape in zip(pairs, shapes) for a in pair):
+        return Verdict(False, f"{ctx.layer.forward} returned outputs of another shape or type when its input "
+                              f"moved slightly, so {name} could not be checked")
+    numeric = sum(np.tensordot(plus - minus, dout, axes=dout.ndim) for (plus, minus), dout in zip(pairs, douts))
     numeric = numeric / (2 * ctx.criterion.step)
     analytic = directions @ grad.ravel()
     difference = float(np.max(np.abs(numeric - analytic), initial=0.0))

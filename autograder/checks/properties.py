@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.cases import Case
-from autograder.checks.compare import check_array, check_values, Verdict
+from autograder.checks.compare import check_array, check_values, unpack_returned, Verdict
 from autograder.checks.context import Context, normalize_gradients
+from autograder.diagnosis import Diagnosis, arguments, gradients, outputs, upstream_names
+from autograder.dropout_rules import Observation, diagnose_dropout
 from autograder.results import CaseResult
 from autograder.runner import RngSeed
 
@@ -22,7 +24,7 @@ BINOMIAL_SIGMAS = 5.0
 def check_property(ctx: Context, case: Case) -> CaseResult:
     """Run the property the criterion names."""
     verdict = PROPERTIES[ctx.criterion.property_name](ctx, case)
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error)
+    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error, verdict.diagnosis)
 
 
 def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
@@ -31,15 +33,18 @@ def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
     args = ctx.inputs(case)
     values, call, problem = ctx.run_forward(case, args, keep_cache=True, return_inputs=True)
     if values is None:
-        return Verdict(False, problem)
+        return Verdict(False, problem, diagnosis=ctx.diagnose_error(layer.forward, args, [], call))
     expected = ctx.oracle.call(layer.forward, args)[:len(layer.outputs)]
     if not layer.random:
         correct = check_values(layer.outputs, values[:len(layer.outputs)], list(expected), 1e-6, not case.hidden)
         if not correct.passed:
-            return Verdict(False, f"{layer.forward} must also compute the right output here: {correct.message}")
+            diagnosis = ctx.diagnose(layer.forward, args, [], outputs(layer.outputs, values), tolerance=1e-6)
+            return Verdict(False, f"{layer.forward} must also compute the right output here: {correct.message}",
+                           diagnosis=diagnosis)
     changed = _changed(layer.args, args, call.inputs_after)
     if changed:
-        return Verdict(False, f"{layer.forward} modified its argument(s) {', '.join(changed)} in place")
+        return Verdict(False, f"{layer.forward} modified its argument(s) {', '.join(changed)} in place",
+                       diagnosis=_modified_by_forward(ctx, args, call.inputs_after))
     training = args[layer.args.index("train")] if "train" in layer.args else True
     if not layer.backward or (layer.backward_needs_training and not training):
         ctx.runner.release([values[-1]])
@@ -48,12 +53,23 @@ def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
     back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]], return_inputs=True)
     ctx.runner.release([values[-1]])
     if not back.ok:
-        return Verdict(False, ctx.problem(layer.backward, back, case))
+        return Verdict(False, ctx.problem(layer.backward, back, case),
+                       diagnosis=ctx.diagnose_error(layer.backward, args, douts, back))
     changed = _changed([f"d{name}" for name in layer.differentiable], douts, back.inputs_after[:len(douts)])
     changed += _changed(layer.args, args, back.forward_inputs_after or [])
     if changed:
-        return Verdict(False, f"{layer.backward} modified {', '.join(changed)} in place")
+        after = {**arguments(upstream_names(layer), back.inputs_after[:len(douts)]),
+                 **arguments(layer.args, back.forward_inputs_after or [])}
+        return Verdict(False, f"{layer.backward} modified {', '.join(changed)} in place",
+                       diagnosis=ctx.diagnose(layer.backward, args, douts, after, observe="inputs"))
     return Verdict(True)
+
+
+def _modified_by_forward(ctx: Context, args: list, after: list) -> Diagnosis | None:
+    """The mistake that leaves the forward's arguments as the submission left them."""
+    if ctx.layer.random:
+        return diagnose_dropout("input", Observation(after[0], args[0], args[1], args[2]))
+    return ctx.diagnose(ctx.layer.forward, args, [], arguments(ctx.layer.args, after), observe="inputs")
 
 
 def _changed(names, before, after) -> list[str]:
@@ -76,6 +92,7 @@ def raises_value_error(ctx: Context, case: Case) -> Verdict:
     layer = ctx.layer
     args = ctx.inputs(case)
     function = ctx.criterion.function
+    douts = []
     if function == layer.backward:
         values, call, problem = ctx.run_forward(case, args, keep_cache=True)
         if values is None:
@@ -87,10 +104,21 @@ def raises_value_error(ctx: Context, case: Case) -> Verdict:
     else:
         call = ctx.runner.call(layer.exercise, function, args)
     if call.ok:
-        return Verdict(False, f"{function} accepted an invalid argument without raising ValueError")
+        return Verdict(False, f"{function} accepted an invalid argument without raising ValueError",
+                       diagnosis=_accepted(ctx, function, args, douts, call.value))
     if call.error and call.error.get("is_value_error"):
         return Verdict(True)
-    return Verdict(False, f"expected ValueError, but {ctx.problem(function, call, case)}")
+    return Verdict(False, f"expected ValueError, but {ctx.problem(function, call, case)}",
+                   diagnosis=ctx.diagnose_error(function, args, douts, call))
+
+
+def _accepted(ctx: Context, function: str, args: list, douts: list, value) -> Diagnosis | None:
+    """The mistake that returns what the submission returned for invalid arguments."""
+    layer = ctx.layer
+    if function == layer.backward:
+        return ctx.diagnose(function, args, douts, gradients(layer, value))
+    values, _ = unpack_returned(value, len(layer.outputs), layer.has_cache, function, False)
+    return None if values is None else ctx.diagnose(function, args, [], outputs(layer.outputs, values))
 
 
 def _dropout_forward(ctx: Context, args: list, case: Case):
@@ -101,6 +129,7 @@ def _dropout_forward(ctx: Context, args: list, case: Case):
     out = values[0]
     shape_check = check_array("out", out, args[0], np.inf, not case.hidden)
     if not shape_check.passed:
+        shape_check.diagnosis = diagnose_dropout("output", Observation(out, *args[:3]))
         return None, shape_check
     return out, None
 
@@ -115,16 +144,20 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
     dropped = out == 0
     fraction, n = float(dropped.mean()), dropped.size
     bound = BINOMIAL_SIGMAS * np.sqrt(p * (1 - p) / n) + 0.5 / n
+    diagnosis = diagnose_dropout("output", Observation(out, *args[:3]))
     if abs(fraction - p) > bound:
-        return Verdict(False, f"{fraction:.1%} of the units were zeroed; with p = {p} expected about {p:.0%} "
-                              f"(p is the probability of dropping a unit)")
+        found = "too many or too few units were zeroed" if case.hidden else f"{fraction:.1%} of the units were zeroed"
+        return Verdict(False, f"{found}; with p = {p} expected about {p:.0%} (p is the probability of dropping a unit)",
+                       diagnosis=diagnosis)
     kept = ~dropped
     if p < 1 and kept.any():
         ratio = out[kept] / x[kept]
         if not np.allclose(ratio, 1 / (1 - p), rtol=1e-9, atol=0):
             unscaled = np.allclose(ratio, 1.0, rtol=1e-9, atol=0)
-            detail = "are not scaled" if unscaled else f"are scaled by about {np.median(ratio):.3g}"
-            return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}")
+            scale = "by another factor" if case.hidden else f"by about {np.median(ratio):.3g}"
+            detail = "are not scaled" if unscaled else f"are scaled {scale}"
+            return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}",
+                           diagnosis=diagnosis)
     return Verdict(True)
 
 
@@ -136,7 +169,8 @@ def dropout_eval_identity(ctx: Context, case: Case) -> Verdict:
         return failure
     verdict = check_array("out", out, args[0], 1e-12, not case.hidden)
     if not verdict.passed:
-        return Verdict(False, f"in evaluation mode the output must equal x: {verdict.message}", verdict.relative_error)
+        return Verdict(False, f"in evaluation mode the output must equal x: {verdict.message}", verdict.relative_error,
+                       diagnose_dropout("output", Observation(out, *args[:3])))
     return verdict
 
 
@@ -160,8 +194,9 @@ def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
     grads = normalize_gradients(back.value, 1)
     verdict = check_array("dx", grads[0], expected, 1e-9, not case.hidden)
     if not verdict.passed:
+        diagnosis = diagnose_dropout("gradient", Observation(grads[0], dout, p, args[2], zeros=out == 0))
         return Verdict(False, f"dx must be dout through the forward's mask, scaled like the output: {verdict.message}",
-                       verdict.relative_error)
+                       verdict.relative_error, diagnosis)
     return verdict
 
 
@@ -178,7 +213,8 @@ def dropout_same_generator(ctx: Context, case: Case) -> Verdict:
     for (seed_a, a), (seed_b, b) in zip(zip(seeds, outs), zip(seeds[1:], outs[1:])):
         same = np.array_equal(a == 0, b == 0)
         if seed_a == seed_b and not same:
-            return Verdict(False, "two generators in the same state gave different masks; draw the mask from rng")
+            return Verdict(False, "two generators in the same state gave different masks; draw the mask from rng",
+                           diagnosis=diagnose_dropout("generator"))
         if seed_a != seed_b and same:
             return Verdict(False, "generators with different seeds gave the same mask; draw the mask from rng")
     return Verdict(True)

@@ -118,8 +118,8 @@ def unpack(body: bytes) -> tuple[dict, list]:
     (head_len,) = struct.unpack(">I", body[:4])
     try:
         header = json.loads(body[4:4 + head_len].decode())
-    except (UnicodeDecodeError, ValueError) as error:
-        raise WireError(f"header is not JSON: {error}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise WireError(f"header is not JSON: {type(error).__name__}") from None
     if not isinstance(header, dict) or not isinstance(header.get("blobs"), list):
         raise WireError("header has no list of blobs")
     arrays, offset = [], 4 + head_len

@@ -70,14 +70,21 @@ class Worker:
         self.next_handle = 1
 
     def serve(self):
+        self.send({"ready": True}, [])
+        owner = os.getpid()
         while True:
             body = wire.read_frame(self.requests)
             if body is None:
                 return
             header, arrays = wire.unpack(body)
             reply, out_arrays = self.handle(header, arrays)
-            self.replies.write(wire.pack(reply, out_arrays))
-            self.replies.flush()
+            if os.getpid() != owner:  # a process the submission forked must never answer
+                os._exit(0)
+            self.send(dict(reply, seq=header.get("seq")), out_arrays)
+
+    def send(self, reply, arrays):
+        self.replies.write(wire.pack(reply, arrays))
+        self.replies.flush()
 
     def handle(self, header, arrays):
         for handle in header.get("release", []):

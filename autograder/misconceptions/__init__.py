@@ -1,0 +1,161 @@
+"""The misconception catalogue: the classic mistakes of each exercise, as code.
+
+``autograder/misconceptions/<exercise>/<bug>.py`` is a complete module of the exercise with ONE
+classic mistake (its docstring's first line says which). ``autograder/misconceptions/<exercise>.yaml``
+gives every bug a ``title`` for instructors and the ``hint`` a student reads when their code
+behaves like that bug. A misconception's id is ``<exercise>.<bug>``, as in ``conv.flipped_kernel``.
+
+The modules are trusted code: they run in the grader's own process (see
+:mod:`autograder.diagnosis`), never in the worker, and the student release leaves them out (they
+are near-solutions). A bug module is loaded by path as a module of the ``reference`` package, so a
+residual block's ``from .conv import ...`` uses the reference convolution.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+import yaml
+
+from autograder.course import EXERCISES
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+ENTRY_KEYS = ("title", "hint")
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that is malformed or disagrees with the bug modules beside it."""
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """One classic mistake of one exercise.
+
+    Attributes
+    ----------
+    exercise : str
+        The exercise whose module has the mistake.
+    name : str
+        The bug's name, the stem of its module file.
+    title : str
+        A few words for instructors (class report).
+    hint : str
+        What a student whose code behaves like this bug reads; fixed text, never a case's value.
+    path : Path
+        The bug module: the exercise's module with this one mistake.
+    """
+
+    exercise: str
+    name: str
+    title: str
+    hint: str
+    path: Path
+
+    @property
+    def id(self) -> str:
+        """``<exercise>.<name>``, the id reports show as ``misconception``."""
+        return f"{self.exercise}.{self.name}"
+
+    def load(self) -> ModuleType:
+        """The bug module, imported (once per process) as a module of the ``reference`` package."""
+        return _load_module(self.path, f"reference._bug_{self.exercise}_{self.name}")
+
+
+def load_catalogue_file(path: Path) -> tuple[Misconception, ...]:
+    """Read and validate ``<exercise>.yaml`` against the bug modules in ``<exercise>/`` beside it.
+
+    Raises
+    ------
+    CatalogueError
+        With the file, the key and what was expected.
+    """
+    path = Path(path)
+    exercise = path.stem
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, dict) or set(data) != {"exercise", "misconceptions"}:
+        found = sorted(data) if isinstance(data, dict) else type(data).__name__
+        raise CatalogueError(f"{path}: expected a mapping with the keys exercise and misconceptions, found {found}")
+    if data["exercise"] != exercise:
+        raise CatalogueError(f"{path}: exercise: expected {exercise!r} (the file's name), found {data['exercise']!r}")
+    entries = data["misconceptions"]
+    if not isinstance(entries, dict) or not entries:
+        raise CatalogueError(f"{path}: misconceptions: expected a mapping from bug name to title and hint")
+    problems = [f"{path}: {problem}" for problem in _problems(entries, path.parent / exercise)]
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    return tuple(Misconception(exercise, name, entry["title"].strip(), entry["hint"].strip(),
+                               path.parent / exercise / f"{name}.py") for name, entry in entries.items())
+
+
+def _problems(entries: dict, folder: Path) -> list[str]:
+    """What is wrong between the entries of a catalogue file and the modules in ``folder``."""
+    modules = {p.stem for p in folder.glob("*.py")}
+    problems = [f"misconceptions.{name}: no module {folder / f'{name}.py'}" for name in entries if name not in modules]
+    problems += [f"misconceptions: no entry for the module {folder / f'{name}.py'}; expected a title and a hint"
+                 for name in sorted(modules - set(entries))]
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or set(entry) != set(ENTRY_KEYS):
+            found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+            problems.append(f"misconceptions.{name}: expected the keys {list(ENTRY_KEYS)}, found {found}")
+        elif not all(isinstance(entry[key], str) and entry[key].strip() for key in ENTRY_KEYS):
+            problems.append(f"misconceptions.{name}: title and hint must be non-empty text")
+    return problems
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> dict[str, tuple[Misconception, ...]]:
+    """The catalogue of every exercise that has a ``<exercise>.yaml`` in ``directory``, in course order.
+
+    Raises
+    ------
+    CatalogueError
+        When a file is malformed, disagrees with its modules, or names no exercise of the course.
+    """
+    directory = Path(directory)
+    unknown = sorted(p.name for p in directory.glob("*.yaml") if p.stem not in EXERCISES)
+    if unknown:
+        raise CatalogueError(f"{directory}: {', '.join(unknown)} name no exercise; expected among {list(EXERCISES)}")
+    return {exercise: load_catalogue_file(directory / f"{exercise}.yaml")
+            for exercise in EXERCISES if (directory / f"{exercise}.yaml").is_file()}
+
+
+@lru_cache(maxsize=None)
+def catalogue(exercise: str) -> tuple[Misconception, ...]:
+    """The catalogued bugs of ``exercise``, in its file's order; none when it has no catalogue file.
+
+    The student release has no catalogue at all, so nothing is ever diagnosed there.
+    """
+    path = CATALOGUE_DIR / f"{exercise}.yaml"
+    return load_catalogue_file(path) if path.is_file() else ()
+
+
+def misconception(identifier: str) -> Misconception:
+    """The catalogued misconception with the id ``<exercise>.<name>``.
+
+    Raises
+    ------
+    KeyError
+        When no catalogue has it.
+    """
+    exercise = identifier.split(".", 1)[0]
+    for bug in catalogue(exercise):
+        if bug.id == identifier:
+            return bug
+    raise KeyError(f"no misconception {identifier!r} in the catalogue of {exercise!r}")
+
+
+@lru_cache(maxsize=None)
+def _load_module(path: Path, name: str) -> ModuleType:
+    importlib.import_module("reference")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "reference"
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,138 @@
+"""Rubrics proven by mutation: every catalogued bug, put into the reference, must lose points and be recognised.
+
+A mutant is the reference submission with one exercise's module replaced by a bug module of the
+misconception catalogue. It is graded on the rubrics of that exercise and of the exercises that
+import it (:data:`autograder.course.DEPENDS_ON`), in a pool of processes. A bug is *caught* when its
+exercise loses points and *diagnosed* when at least one case reports it as its misconception; it
+*escapes* unless both. An exercise's mutation score is the share of its bugs caught and diagnosed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from autograder.course import DEPENDS_ON, EXERCISES, REFERENCE_DIR
+from autograder.misconceptions import Misconception
+from autograder.results import SubmissionResult
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """How the rubrics fared against one catalogued bug.
+
+    Attributes
+    ----------
+    bug : str
+        The misconception's id (``conv.flipped_kernel``).
+    exercise : str
+    caught : bool
+        Its exercise lost points.
+    diagnosed : bool
+        At least one case reported this misconception.
+    others : tuple of str
+        Other misconceptions reported, on any criterion (a sign of two bugs that look alike).
+    seconds : float
+        Grading time.
+    """
+
+    bug: str
+    exercise: str
+    caught: bool
+    diagnosed: bool
+    others: tuple[str, ...]
+    seconds: float
+
+    @property
+    def escaped(self) -> bool:
+        return not (self.caught and self.diagnosed)
+
+
+@dataclass(frozen=True)
+class ExerciseScore:
+    """The mutation score of one exercise: of its catalogued bugs, how many were caught and diagnosed."""
+
+    exercise: str
+    bugs: int
+    caught: int
+    diagnosed: int
+    proven: int
+
+    @property
+    def score(self) -> float:
+        """The share of bugs both caught and diagnosed (1 when the exercise has no bug)."""
+        return self.proven / self.bugs if self.bugs else 1.0
+
+
+def affected_by(exercise: str) -> tuple[str, ...]:
+    """The exercise and those whose modules import it, in course order."""
+    return tuple(e for e in EXERCISES if e == exercise or exercise in DEPENDS_ON.get(e, ()))
+
+
+def build_submission(folder: Path, replace: dict[str, Path | str] | None = None,
+                     omit: tuple[str, ...] = ()) -> Path:
+    """A submission folder made of the reference modules, with some replaced or left out.
+
+    Parameters
+    ----------
+    folder : Path
+        Where to create the submission (it is created).
+    replace : dict, optional
+        Exercise name -> a module file, or the module's source text, to use instead of the reference.
+    omit : tuple of str
+        Exercises whose module is left out.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    replace = replace or {}
+    for exercise in EXERCISES:
+        if exercise in omit:
+            continue
+        target = folder / f"{exercise}.py"
+        source = replace.get(exercise)
+        if source is None:
+            shutil.copyfile(REFERENCE_DIR / f"{exercise}.py", target)
+        elif isinstance(source, Path):
+            shutil.copyfile(source, target)
+        else:
+            target.write_text(source)
+    return folder
+
+
+def grade_mutant(bug: Misconception) -> Mutant:
+    """Grade the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
+    from autograder.grading import grade
+    from autograder.rubric import load_rubrics
+
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="autograder-mutant-") as folder:
+        submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.path})
+        result = grade(submission, load_rubrics(exercises=affected_by(bug.exercise)), identity="mutation")
+    return _verdict(bug, result, time.monotonic() - start)
+
+
+def _verdict(bug: Misconception, result: SubmissionResult, seconds: float) -> Mutant:
+    graded = result.exercise(bug.exercise)
+    reported = {case.misconception for exercise in result.exercises for criterion in exercise.criteria
+                for case in criterion.cases if case.misconception}
+    return Mutant(bug.id, bug.exercise, graded.score < graded.max_score, bug.id in reported,
+                  tuple(sorted(reported - {bug.id})), round(seconds, 3))
+
+
+def run_mutants(bugs: list[Misconception], jobs: int = 2) -> list[Mutant]:
+    """Grade every bug's mutant, ``jobs`` at a time, in the order of ``bugs``."""
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(grade_mutant, bugs))
+
+
+def scores(mutants: list[Mutant]) -> list[ExerciseScore]:
+    """The mutation score of every exercise that has mutants, in course order."""
+    by_exercise = {e: [m for m in mutants if m.exercise == e] for e in EXERCISES}
+    return [ExerciseScore(e, len(ms), sum(m.caught for m in ms), sum(m.diagnosed for m in ms),
+                          sum(not m.escaped for m in ms))
+            for e, ms in by_exercise.items() if ms]

@@ -1,0 +1,204 @@
+"""Diagnosis: a failed case names the classic mistake the submission makes, and only then.
+
+The misconception catalogue (``autograder/misconceptions/``) is validated against its modules;
+every catalogued bug, put into the reference, is diagnosed as itself; a correct submission, the
+reference's own results and the stubs are never diagnosed; a diagnosis carries the catalogue's
+fixed hint and nothing of a hidden case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import numpy as np
+import pytest
+
+from autograder.cases import Secret
+from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
+from autograder.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
+from autograder.dropout_rules import RULES, Observation, diagnose_dropout
+from autograder.grading import grade, make_cases
+from autograder.misconceptions import CatalogueError, load_catalogue, load_catalogue_file, misconception
+from autograder.mutation import affected_by, grade_mutant
+from autograder.oracle import ReferenceOracle
+from autograder.reports.json_report import to_json_dict
+from autograder.rubric import load_rubrics
+
+from builders import CORPUS, build_submission
+
+CATALOGUE = load_catalogue()
+BUGS = [pytest.param(bug, id=bug.id) for bugs in CATALOGUE.values() for bug in bugs]
+RUBRICS = load_rubrics()
+
+
+def misconceptions_in(result) -> set[str]:
+    return {case.misconception for exercise in result.exercises for criterion in exercise.criteria
+            for case in criterion.cases if case.misconception}
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+def test_every_exercise_has_at_least_six_catalogued_misconceptions_with_title_and_hint():
+    for exercise in EXERCISES:
+        bugs = CATALOGUE.get(exercise, ())
+        assert len(bugs) >= 6, f"{exercise} has {len(bugs)} catalogued misconceptions"
+        for bug in bugs:
+            assert bug.title and bug.hint.startswith(("Your ", "Generators ")), bug.id
+            assert bug.path.is_file(), bug.id
+
+
+def test_a_catalogue_file_must_match_its_modules_one_to_one(tmp_path):
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "flipped.py").write_text("")
+    (folder / "unlisted.py").write_text("")
+    (tmp_path / "conv.yaml").write_text(
+        "exercise: conv\nmisconceptions:\n"
+        "  flipped: {title: Flipped kernel, hint: Your output matches a flipped kernel.}\n"
+        "  missing_module: {title: Gone, hint: Your output matches nothing.}\n")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue_file(tmp_path / "conv.yaml")
+    message = str(error.value)
+    assert "misconceptions.missing_module: no module" in message
+    assert "no entry for the module" in message and "unlisted.py" in message
+
+
+def test_a_catalogue_entry_needs_a_title_and_a_hint(tmp_path):
+    (tmp_path / "conv").mkdir()
+    (tmp_path / "conv" / "flipped.py").write_text("")
+    (tmp_path / "conv.yaml").write_text("exercise: conv\nmisconceptions:\n  flipped: {title: Flipped kernel}\n")
+    with pytest.raises(CatalogueError, match=r"misconceptions.flipped: expected the keys \['title', 'hint'\]"):
+        load_catalogue_file(tmp_path / "conv.yaml")
+
+
+def test_every_dropout_rule_names_a_catalogued_dropout_bug_and_every_dropout_bug_has_a_rule():
+    assert set(RULES) == {bug.name for bug in CATALOGUE["dropout"]}
+
+
+def test_a_bug_module_is_loaded_in_the_reference_package_so_the_residual_block_uses_the_reference_conv():
+    module = misconception("residual.relu_before_addition").load()
+    assert module.__package__ == "reference"
+    assert module.conv2d_forward is importlib.import_module("reference.conv").conv2d_forward
+
+
+# -- every bug is recognised as itself ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bug", BUGS)
+def test_every_catalogued_bug_put_into_the_reference_loses_points_and_is_diagnosed_as_itself(bug):
+    mutant = grade_mutant(bug)
+    assert mutant.caught, f"{bug.id} kept full marks on {bug.exercise}"
+    assert mutant.diagnosed, f"no case of {bug.id} was diagnosed as {bug.id}"
+    assert not mutant.others, f"{bug.id} was also diagnosed as {mutant.others}"
+
+
+def test_a_diagnosis_on_a_hidden_case_carries_the_catalogues_fixed_hint_and_no_case_value(tmp_path):
+    bug = misconception("conv.flipped_kernel")
+    result = grade(build_submission(tmp_path / "s", {"conv": bug.path}), load_rubrics(exercises=("conv",)),
+                   identity="diagnosis", secret=Secret(b"diagnosis", "test"))
+    hidden = next(c for c in result.exercise("conv").criteria if c.id == "conv.forward.hidden")
+    report = next(c for c in to_json_dict(result)["exercises"][0]["criteria"] if c["id"] == "conv.forward.hidden")
+    assert (report["misconception"], report["hint"]) == (bug.id, bug.hint)
+    for case in hidden.cases:
+        assert case.passed or (case.misconception, case.hint) == (bug.id, bug.hint)
+    assert "matches a convolution with a flipped kernel" in json.dumps(report)
+
+
+# -- nothing correct is ever diagnosed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", sorted(CORPUS.glob("correct/*/*.py")), ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_a_correct_submission_in_another_style_is_never_diagnosed(module, tmp_path):
+    exercise = module.parent.name
+    result = grade(build_submission(tmp_path / "s", {exercise: module}), load_rubrics(exercises=affected_by(exercise)),
+                   identity="diagnosis")
+    assert not misconceptions_in(result)
+
+
+def test_the_reference_and_the_stubs_are_never_diagnosed():
+    assert not misconceptions_in(grade(REFERENCE_DIR, RUBRICS, identity="diagnosis"))
+    assert not misconceptions_in(grade(STUBS_DIR, RUBRICS, identity="diagnosis"))
+
+
+def reference_cases():
+    secret = Secret(b"diagnosis", "test")
+    for rubric in RUBRICS:
+        for criterion in rubric.criteria:
+            if criterion.layer.random:
+                continue  # dropout is diagnosed by its statistics (see the dropout tests below)
+            if criterion.kind in ("forward", "backward") or criterion.property_name == "inputs_unmodified":
+                for visibility in ("public", "hidden"):
+                    for case in make_cases(criterion, visibility, secret, "diagnosis"):
+                        yield pytest.param(criterion, case, id=f"{case.criterion}-{visibility}-{case.index}")
+
+
+@pytest.mark.parametrize("criterion, case", list(reference_cases()))
+def test_the_references_own_results_are_never_diagnosed(criterion, case):
+    layer = criterion.layer
+    args = ReferenceOracle().inputs(layer.forward, case)
+    reference = importlib.import_module(f"reference.{layer.exercise}")
+    observe = "inputs" if criterion.kind == "property" else "returned"
+    function = layer.forward if criterion.kind == "forward" else layer.backward or layer.forward
+    outcome = run(reference, layer, layer.forward, args, [])
+    rng = case.rng("dout")
+    douts = [rng.standard_normal(outcome[name].shape) for name in layer.differentiable]
+    actual = run(reference, layer, function, args, douts, observe)
+    if criterion.outputs:
+        actual = outputs(criterion.outputs, [actual[name] for name in criterion.outputs])
+    assert diagnose(layer, function, args, douts, actual, criterion.tolerance, observe) is None
+
+
+# -- the symptom rule -------------------------------------------------------------------------------
+
+
+def test_a_submission_shows_a_bug_when_it_has_every_value_the_bug_gets_wrong_even_beside_another_mistake():
+    right, wrong, other = np.ones(3), np.full(3, 2.0), np.full(3, 5.0)
+    reference = {"dx": right, "dw": right, "db": right}
+    bug = {"dx": right, "dw": right, "db": wrong}
+    assert shows_symptoms({"dx": right, "dw": right, "db": wrong}, bug, reference, 1e-6)
+    assert shows_symptoms({"dx": other, "dw": right, "db": wrong}, bug, reference, 1e-6)
+    assert not shows_symptoms({"dx": other, "dw": right, "db": right}, bug, reference, 1e-6)
+    assert not shows_symptoms(reference, reference, reference, 1e-6)
+
+
+def test_an_exception_or_a_return_value_of_another_form_is_compared_whole():
+    reference = {"out": np.ones(2)}
+    bug = Raised("ValueError", "operands could not be broadcast together with shapes (2,2) (3,3)")
+    assert shows_symptoms(bug, bug, reference, 1e-6)
+    assert not shows_symptoms(Raised("ValueError", "another message"), bug, reference, 1e-6)
+    assert not shows_symptoms(reference, bug, reference, 1e-6)
+    assert arguments(("x", "stride", "params"), [np.ones(1), 2, {"W": np.ones(1)}]).keys() == {"x", "params"}
+
+
+# -- dropout: statistics, never one random stream ---------------------------------------------------------
+
+
+def dropout_output(rng, x, dropped: float, scale: float) -> np.ndarray:
+    return np.where(rng.random(x.shape) < dropped, 0.0, x * scale)
+
+
+def test_dropout_is_diagnosed_by_its_statistics_whatever_the_random_stream():
+    x = np.random.default_rng(1).standard_normal((50, 40)) + 10
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        keep_p = dropout_output(rng, x, 0.8, 1 / 0.2)
+        assert diagnose_dropout("output", Observation(keep_p, x, 0.2, True)).misconception == \
+            "dropout.p_is_keep_probability"
+        assert diagnose_dropout("output", Observation(dropout_output(rng, x, 0.2, 1.0), x, 0.2, True)).misconception \
+            == "dropout.no_scaling"
+        assert diagnose_dropout("output", Observation(dropout_output(rng, x, 0.2, 1.25), x, 0.2, True)) is None
+    assert diagnose_dropout("output", Observation(x * 0.7, x, 0.3, False)).misconception == "dropout.scales_at_test_time"
+    assert diagnose_dropout("output", Observation(x.copy(), x, 0.3, False)) is None
+
+
+def test_dropout_is_not_diagnosed_when_two_bugs_explain_the_case_alike():
+    x = np.ones((10, 10))
+    assert diagnose_dropout("output", Observation(np.zeros_like(x), x, 1.0, False)) is None
+
+
+def test_dropout_is_not_diagnosed_from_values_of_another_shape_or_type():
+    x = np.ones((10, 10))
+    assert diagnose_dropout("output", Observation(np.ones(3), x, 0.5, True)) is None
+    assert diagnose_dropout("output", Observation(np.ones((10, 10), dtype=int), x, 0.5, True)) is None

@@ -1,0 +1,22 @@
+"""A correct submission never loses a point: the reference under 200 different hidden-case secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.cases import Secret
+from autograder.course import REFERENCE_DIR
+from autograder.grading import grade
+from autograder.rubric import load_rubrics
+
+RUBRICS = load_rubrics()
+SECRETS = 200
+CHUNK = 10
+
+
+@pytest.mark.parametrize("first", range(0, SECRETS, CHUNK))
+def test_reference_gets_full_marks_under_every_secret(first):
+    for k in range(first, first + CHUNK):
+        result = grade(REFERENCE_DIR, RUBRICS, identity="student", secret=Secret(f"secret-{k}".encode(), "test"))
+        lost = [f"{c.id}: {c.message}" for e in result.exercises for c in e.criteria if not c.passed]
+        assert not lost, f"secret-{k}: " + "\n".join(lost)
