@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from autograder.course import STUBS_DIR
-from autograder.replay import StudentReleaseError, is_student_release
+from autograder.replay import NotRecorded, StudentReleaseError, is_student_release
 from autograder.submission import NOTEBOOK_CELLS
 
 DESCRIPTION = """\
@@ -19,10 +19,11 @@ batchnorm, residual) against reference solutions, in a sandbox, with hidden case
 students:     autograder check [DIR]             public cases, feedback in the terminal
 instructors:  autograder grade SUBMISSION        public and hidden cases (--json for the report)
               autograder batch DIR --out OUT     a whole class in parallel: gradebook CSV, reports
+              autograder report OUT              the class report of a batch: HTML with plots, CSV per criterion
               autograder release OUT             the student release: stubs, notebooks, public cases
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
-CI:           autograder validate                rubrics valid, reference full marks, stubs zero
+CI:           autograder validate                rubrics valid, reference full marks, stubs zero, mutation score
 """
 
 NOTEBOOK_CELLS_HELP = ("which cells of a notebook are graded: 'solution' (its solution cells; the default) or 'all' "
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
     batch.set_defaults(run=run_batch)
 
+    report = commands.add_parser("report", help="write the class report of a batch's OUT into OUT (instructors)")
+    report.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
+    report.set_defaults(run=run_report)
+
     release = commands.add_parser("release", help="write the student release into OUT (instructors)")
     release.add_argument("out", type=Path, help="a new or empty folder")
     release.set_defaults(run=run_release)
@@ -120,7 +125,7 @@ def _grade_and_report(submission: Path, mode: str, as_json: bool, identity: str 
         return 2
     try:
         result = grade(submission, mode=mode, identity=identity, notebook_cells=notebook_cells)
-    except (RubricError, SubmissionError) as error:
+    except (RubricError, SubmissionError, NotRecorded) as error:
         err.print(f"[red]error:[/red] {error}")
         return 2
     if out:
@@ -147,6 +152,19 @@ def run_batch(args) -> int:
     summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells)
     Console().print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
                     f"be graded, in {summary.seconds:.1f} s. Gradebook: {summary.gradebook}")
+    return 0
+
+
+def run_report(args) -> int:
+    from autograder.classreport import ClassReportError, write_class_report
+
+    try:
+        report = write_class_report(args.out)
+    except ClassReportError as error:
+        err.print(f"[red]error:[/red] {error}")
+        return 2
+    Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
+                    f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
     return 0
 
 

@@ -21,6 +21,7 @@ import copy
 import importlib
 import warnings
 from collections.abc import Sequence
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
@@ -92,7 +93,8 @@ def diagnose(layer: Layer, function: str, args: list, douts: Sequence, actual: O
     return None
 
 
-def run(module, layer: Layer, function: str, args: list, douts: Sequence, observe: str = "returned") -> Outcome:
+def run(module: ModuleType, layer: Layer, function: str, args: list, douts: Sequence,
+        observe: str = "returned") -> Outcome:
     """Call ``module``'s forward (then backward, when ``function`` is the backward) on copies and observe it.
 
     The module is trusted code (the reference or a catalogued bug); its exceptions become a

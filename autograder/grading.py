@@ -106,7 +106,7 @@ class _Grader:
             order = {c.id: n for n, c in enumerate(rubric.criteria)}
             result.criteria.sort(key=lambda e: (order[e.id.removesuffix(".hidden")], e.visibility == "hidden"))
             if result.note is None:
-                self._explain_dependencies(result)
+                self._explain_dependencies(result, results)
         return results
 
     def _entry(self, rubric: Rubric, criterion: Criterion, visibility: str, note: str | None):
@@ -142,12 +142,18 @@ class _Grader:
             self.public_output += self.runner.stdout_parts[before:]
         return result
 
-    def _explain_dependencies(self, result: ExerciseResult) -> None:
-        problems = [self.runner.import_errors.get(d) for d in DEPENDS_ON.get(result.name, ())]
-        lost = result.score < result.max_score
-        if lost and any(problems):
-            result.note = (f"{result.name}.py uses your {', '.join(DEPENDS_ON[result.name])}.py, which could not be "
-                           f"imported: {'; '.join(p for p in problems if p)}")
+    def _explain_dependencies(self, result: ExerciseResult, results: list[ExerciseResult]) -> None:
+        """Say so when an exercise lost points and the module it builds on (conv for residual) did too."""
+        if result.score >= result.max_score:
+            return
+        by_name = {r.name: r for r in results}
+        for dependency in DEPENDS_ON.get(result.name, ()):
+            problem = self.runner.import_errors.get(dependency)
+            if problem:
+                result.note = f"{result.name}.py uses your {dependency}.py, which could not be imported: {problem}"
+            elif dependency in by_name and by_name[dependency].score < by_name[dependency].max_score:
+                result.note = (f"{result.name}.py uses your {dependency}.py, which lost points too: "
+                               f"fix {dependency} first, then look at {result.name} again.")
 
     def output(self) -> str:
         """What the submission printed during public cases (and, in check mode, to raw descriptors)."""

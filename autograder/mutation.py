@@ -14,12 +14,15 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
 from autograder.course import DEPENDS_ON, EXERCISES, REFERENCE_DIR
+from autograder.grading import grade
 from autograder.misconceptions import Misconception
 from autograder.results import SubmissionResult
+from autograder.rubric import Rubric, load_rubrics
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ class Mutant:
     diagnosed : bool
         At least one case reported this misconception.
     others : tuple of str
-        Other misconceptions reported, on any criterion (a sign of two bugs that look alike).
+        Other misconceptions reported, on any criterion: bugs that give the same results on some case.
+    unexplained : tuple of str
+        Those of ``others`` the catalogue does not list under the bug's ``alike``.
     seconds : float
         Grading time.
     """
@@ -46,6 +51,7 @@ class Mutant:
     caught: bool
     diagnosed: bool
     others: tuple[str, ...]
+    unexplained: tuple[str, ...]
     seconds: float
 
     @property
@@ -106,22 +112,27 @@ def build_submission(folder: Path, replace: dict[str, Path | str] | None = None,
 
 def grade_mutant(bug: Misconception) -> Mutant:
     """Grade the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
-    from autograder.grading import grade
-    from autograder.rubric import load_rubrics
-
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autograder-mutant-") as folder:
         submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.path})
-        result = grade(submission, load_rubrics(exercises=affected_by(bug.exercise)), identity="mutation")
+        result = grade(submission, _rubrics(affected_by(bug.exercise)), identity="mutation")
     return _verdict(bug, result, time.monotonic() - start)
+
+
+@lru_cache(maxsize=None)
+def _rubrics(exercises: tuple[str, ...]) -> list[Rubric]:
+    """The rubrics of ``exercises``, loaded once per process."""
+    return load_rubrics(exercises=exercises)
 
 
 def _verdict(bug: Misconception, result: SubmissionResult, seconds: float) -> Mutant:
     graded = result.exercise(bug.exercise)
     reported = {case.misconception for exercise in result.exercises for criterion in exercise.criteria
                 for case in criterion.cases if case.misconception}
+    others = reported - {bug.id}
+    documented = {f"{bug.exercise}.{name}" for name, _ in bug.alike}
     return Mutant(bug.id, bug.exercise, graded.score < graded.max_score, bug.id in reported,
-                  tuple(sorted(reported - {bug.id})), round(seconds, 3))
+                  tuple(sorted(others)), tuple(sorted(others - documented)), round(seconds, 3))
 
 
 def run_mutants(bugs: list[Misconception], jobs: int = 2) -> list[Mutant]:

@@ -30,7 +30,7 @@ LEFT_OUT = ("__pycache__", "*.pyc")
 CATALOGUE = "misconceptions"
 """The grader's sub-package whose bug modules are near-solutions: the release keeps only its code."""
 
-STUDENT_SECRET_MODULE = '''"""The student release holds no secret: only the instructors' copy of the grader draws hidden cases."""
+STUDENT_SECRET_MODULE = '''"""The student release holds no secret: only the instructors' grader draws hidden cases."""
 
 DEFAULT_SECRET: bytes | None = None
 '''
@@ -165,9 +165,7 @@ def public_rubric(data: dict) -> dict:
         if public:
             points = criterion["points"] * len(public) / (len(public) + len(hidden))
             kept[criterion["id"]] = dict(criterion, points=points, cases={"public": public})
-    blocked = True
-    while blocked:
-        blocked = [key for key, criterion in kept.items() if set(criterion.get("requires", ())) - set(kept)]
+    while blocked := [key for key, criterion in kept.items() if set(criterion.get("requires", ())) - set(kept)]:
         for key in blocked:
             del kept[key]
     return dict(data, criteria=list(kept.values()))

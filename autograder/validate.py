@@ -17,7 +17,7 @@ from rich.table import Table
 from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
 from autograder.grading import grade
 from autograder.misconceptions import CatalogueError, load_catalogue
-from autograder.mutation import run_mutants, scores
+from autograder.mutation import ExerciseScore, Mutant, run_mutants, scores
 from autograder.rubric import RubricError, load_rubrics
 from autograder.stubs import stale_stubs
 
@@ -84,18 +84,11 @@ def _mutation_score(console: Console) -> bool:
     except CatalogueError as error:
         console.print(f"[red]✗ misconception catalogue[/red]\n{error}")
         return False
-    thin = [f"{e} ({len(catalogue.get(e, ()))})" for e in EXERCISES if len(catalogue.get(e, ())) < MIN_BUGS]
     start = time.monotonic()
     mutants = run_mutants([bug for bugs in catalogue.values() for bug in bugs])
     console.print(_score_table(scores(mutants), time.monotonic() - start))
-    for mutant in mutants:
-        if mutant.escaped:
-            why = [what for what, ok in (("its exercise kept full marks", mutant.caught),
-                                         ("no case was diagnosed as it", mutant.diagnosed)) if not ok]
-            console.print(f"[red]✗[/red] {mutant.bug} escapes: {' and '.join(why)}")
-        if mutant.others:
-            console.print(f"[yellow]![/yellow] {mutant.bug} was also diagnosed as {', '.join(mutant.others)} "
-                          f"on some case: there the two bugs give the same results")
+    _print_mutants(console, mutants)
+    thin = [f"{e} ({len(catalogue.get(e, ()))})" for e in EXERCISES if len(catalogue.get(e, ())) < MIN_BUGS]
     if thin:
         console.print(f"[red]✗[/red] fewer than {MIN_BUGS} catalogued misconceptions: {', '.join(thin)}; "
                       f"add bug modules and entries in autograder/misconceptions/")
@@ -106,9 +99,22 @@ def _mutation_score(console: Console) -> bool:
     return not escaped and not thin
 
 
-def _score_table(exercise_scores, seconds: float) -> Table:
-    table = Table(title=f"mutation score: each catalogued bug in the reference ({seconds:.1f} s)",
-                  title_justify="left")
+def _print_mutants(console: Console, mutants: list[Mutant]) -> None:
+    """The bugs that escape, and the bugs also diagnosed as another one."""
+    for mutant in mutants:
+        if mutant.escaped:
+            why = [what for what, ok in (("its exercise kept full marks", mutant.caught),
+                                         ("no case was diagnosed as it", mutant.diagnosed)) if not ok]
+            console.print(f"[red]✗[/red] {mutant.bug} escapes: {' and '.join(why)}")
+        for other in mutant.others:
+            listed = ("listed under alike in the catalogue" if other not in mutant.unexplained
+                      else "not listed under alike in the catalogue: list it there, with the reason")
+            console.print(f"[yellow]![/yellow] {mutant.bug} is diagnosed as {other} on some case, where the two "
+                          f"bugs give the same results ({listed})")
+
+
+def _score_table(exercise_scores: list[ExerciseScore], seconds: float) -> Table:
+    table = Table(title=f"Mutation score ({seconds:.0f} s)", title_justify="left")
     for column in ("exercise", "bugs", "caught", "diagnosed", "mutation score"):
         table.add_column(column, justify="left" if column == "exercise" else "right")
     for row in exercise_scores:

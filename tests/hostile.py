@@ -241,12 +241,22 @@ def descendants(pid: int | None = None) -> list[int]:
     return found
 
 
+def _resource_tracker(pid: int) -> bool:
+    """Whether ``pid`` is multiprocessing's resource tracker: a process pool of the test process itself
+    (``run_batch`` in another test on the same pytest worker) starts it, and it lives as long as the test process."""
+    try:
+        return b"multiprocessing.resource_tracker" in (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def lingering(token: str, grace: float = 3.0) -> list[str]:
     """Processes marked with ``token`` or descended from this process still alive after ``grace`` s
     (a killed process may take a moment to disappear)."""
     deadline = time.monotonic() + grace
     while True:
-        left = processes_marked(token) + [f"{pid} (a child of the test process)" for pid in descendants()]
+        left = processes_marked(token) + [f"{pid} (a child of the test process)" for pid in descendants()
+                                          if not _resource_tracker(pid)]
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)

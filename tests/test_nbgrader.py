@@ -20,6 +20,7 @@ from autograder.cases import Secret, build_inputs  # noqa: E402
 from autograder.grading import make_cases  # noqa: E402
 from autograder.notebooks import notebook_name, write_notebooks  # noqa: E402
 from autograder.rubric import load_rubrics  # noqa: E402
+from autograder.submission import notebook_exercise  # noqa: E402
 
 from builders import build_notebook  # noqa: E402
 from test_release import hidden_labels  # noqa: E402
@@ -57,15 +58,14 @@ def hidden_numbers(identity: str) -> set[str]:
     return {n for n in numbers if len(n.strip("-0.")) >= 4}
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    """An nbgrader course whose assignment holds our notebooks, released and submitted by three students."""
-    course = tmp_path_factory.mktemp("course")
+def make_course(course: Path) -> Path:
+    """An nbgrader course whose assignment holds our notebooks, released by nbgrader and submitted by three
+    students: alice's solution cells are correct, bob's are the released stubs, eve's conv prints its inputs."""
     (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "dl-layers"\n')
     source = course / "source" / ASSIGNMENT
     source.mkdir(parents=True)
     for path in write_notebooks(course / "all-notebooks"):
-        if path.stem.split("_", 1)[1] in EXERCISES:
+        if notebook_exercise(path) in EXERCISES:
             path.rename(source / path.name)
     run("nbgrader", "generate_assignment", ASSIGNMENT, cwd=course)
     released = course / "release" / ASSIGNMENT
@@ -79,19 +79,34 @@ def course(tmp_path_factory) -> Path:
             else:
                 build_notebook(target, exercise, code if exercise == "conv" else None, notebook=released / name)
     (course / "submitted" / "alice" / ASSIGNMENT / "timestamp.txt").write_text("2025-01-15 10:00:00.000000 UTC")
-    run("autograder", "nbgrader", str(course), ASSIGNMENT, cwd=course)
-    run("nbgrader", "export", "--to", "grades.csv", cwd=course)
     return course
 
 
-def test_nbgrader_releases_our_notebooks_with_the_stub_in_the_solution_cell(course):
-    notebook = nbformat.read(course / "release" / ASSIGNMENT / "01_conv.ipynb", as_version=4)
+def test_autograder_nbgrader_grades_an_nbgrader_course_into_its_gradebook_and_nbgrader_exports_it(tmp_path):
+    """One end-to-end test (the course is slow to make with nbgrader): each check is a function below."""
+    course = make_course(tmp_path)
+    check_released_notebooks(course)
+    run("autograder", "nbgrader", str(course), ASSIGNMENT, cwd=course)
+    run("nbgrader", "export", "--to", "grades.csv", cwd=course)
+    check_export(course)
+    check_gradebook(course)
+    check_feedback(course)
+
+
+def check_released_notebooks(course: Path) -> None:
+    """nbgrader releases our notebooks with the stub in the solution cell, and no hidden case anywhere."""
+    released = course / "release" / ASSIGNMENT
+    notebook = nbformat.read(released / "01_conv.ipynb", as_version=4)
     solution = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
     assert "def conv2d_forward(" in solution.source and "raise NotImplementedError()" in solution.source
     assert any("check" in c.metadata.get("tags", []) for c in notebook.cells)
+    text = "".join(p.read_text() for p in released.glob("*.ipynb"))
+    labels = hidden_labels(EXERCISES)
+    assert labels and not [label for label in labels if label in text]
 
 
-def test_nbgrader_export_shows_the_scores_our_grader_wrote(course):
+def check_export(course: Path) -> None:
+    """``nbgrader export`` shows the scores our grader wrote, per student."""
     rows = {row["student_id"]: row for row in csv.DictReader((course / "grades.csv").open())}
     total = sum(c.points for rubric in load_rubrics(exercises=EXERCISES) for c in rubric.criteria)
     assert float(rows["alice"]["max_score"]) == pytest.approx(total)
@@ -101,7 +116,8 @@ def test_nbgrader_export_shows_the_scores_our_grader_wrote(course):
     assert 0 < float(rows["eve"]["score"]) < total, "eve's pooling is correct, her conv is not"
 
 
-def test_every_criterion_entry_is_a_grade_in_nbgrader_gradebook(course):
+def check_gradebook(course: Path) -> None:
+    """Every criterion entry, public and hidden, is a grade in nbgrader's gradebook."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "dl-layers") as gradebook:
         for rubric in load_rubrics(exercises=EXERCISES):
             grades = {g.name: g for g in gradebook.find_submission_notebook(
@@ -112,15 +128,13 @@ def test_every_criterion_entry_is_a_grade_in_nbgrader_gradebook(course):
                     assert grades[entry].max_score > 0 and grades[entry].score == pytest.approx(grades[entry].max_score)
 
 
-def test_feedback_is_written_where_nbgrader_keeps_it_and_shows_no_hidden_values(course):
+def check_feedback(course: Path) -> None:
+    """Feedback goes where nbgrader keeps it, one page per notebook, with no hidden case's values."""
     for student in ("alice", "bob", "eve"):
         for exercise in EXERCISES:
-            page = (course / "feedback" / student / ASSIGNMENT / notebook_name(exercise).replace(".ipynb", ".html"))
+            page = course / "feedback" / student / ASSIGNMENT / notebook_name(exercise).replace(".ipynb", ".html")
             assert "hidden" in page.read_text()
     eve = (course / "feedback" / "eve" / ASSIGNMENT / "01_conv.html").read_text()
     assert "cannot handle x" in eve, "public cases show the student's own error"
     numbers = hidden_numbers("eve")
     assert numbers and not [n for n in numbers if n in eve]
-    released = "".join(p.read_text() for p in (course / "release" / ASSIGNMENT).glob("*.ipynb"))
-    labels = hidden_labels(EXERCISES)
-    assert labels and not [label for label in labels if label in released]

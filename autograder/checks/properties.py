@@ -144,11 +144,10 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
     dropped = out == 0
     fraction, n = float(dropped.mean()), dropped.size
     bound = BINOMIAL_SIGMAS * np.sqrt(p * (1 - p) / n) + 0.5 / n
-    diagnosis = diagnose_dropout("output", Observation(out, *args[:3]))
     if abs(fraction - p) > bound:
         found = "too many or too few units were zeroed" if case.hidden else f"{fraction:.1%} of the units were zeroed"
         return Verdict(False, f"{found}; with p = {p} expected about {p:.0%} (p is the probability of dropping a unit)",
-                       diagnosis=diagnosis)
+                       diagnosis=diagnose_dropout("output", Observation(out, *args[:3])))
     kept = ~dropped
     if p < 1 and kept.any():
         ratio = out[kept] / x[kept]
@@ -157,7 +156,7 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
             scale = "by another factor" if case.hidden else f"by about {np.median(ratio):.3g}"
             detail = "are not scaled" if unscaled else f"are scaled {scale}"
             return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}",
-                           diagnosis=diagnosis)
+                           diagnosis=diagnose_dropout("output", Observation(out, *args[:3])))
     return Verdict(True)
 
 

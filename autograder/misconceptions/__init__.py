@@ -3,7 +3,9 @@
 ``autograder/misconceptions/<exercise>/<bug>.py`` is a complete module of the exercise with ONE
 classic mistake (its docstring's first line says which). ``autograder/misconceptions/<exercise>.yaml``
 gives every bug a ``title`` for instructors and the ``hint`` a student reads when their code
-behaves like that bug. A misconception's id is ``<exercise>.<bug>``, as in ``conv.flipped_kernel``.
+behaves like that bug, and, under ``alike``, the other bugs of the exercise that give the very same
+results on some cases (so a case there names the one listed first), each with the reason. A
+misconception's id is ``<exercise>.<bug>``, as in ``conv.flipped_kernel``.
 
 The modules are trusted code: they run in the grader's own process (see
 :mod:`autograder.diagnosis`), never in the worker, and the student release leaves them out (they
@@ -26,6 +28,7 @@ from autograder.course import EXERCISES
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 ENTRY_KEYS = ("title", "hint")
+OPTIONAL_KEYS = ("alike",)
 
 
 class CatalogueError(ValueError):
@@ -48,6 +51,9 @@ class Misconception:
         What a student whose code behaves like this bug reads; fixed text, never a case's value.
     path : Path
         The bug module: the exercise's module with this one mistake.
+    alike : tuple of (str, str)
+        Other bugs of the exercise (by name) that give the same results as this one on some cases,
+        each with the reason.
     """
 
     exercise: str
@@ -55,6 +61,7 @@ class Misconception:
     title: str
     hint: str
     path: Path
+    alike: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -92,7 +99,9 @@ def load_catalogue_file(path: Path) -> tuple[Misconception, ...]:
     if problems:
         raise CatalogueError("\n".join(problems))
     return tuple(Misconception(exercise, name, entry["title"].strip(), entry["hint"].strip(),
-                               path.parent / exercise / f"{name}.py") for name, entry in entries.items())
+                               path.parent / exercise / f"{name}.py",
+                               tuple((other, why.strip()) for other, why in entry.get("alike", {}).items()))
+                 for name, entry in entries.items())
 
 
 def _problems(entries: dict, folder: Path) -> list[str]:
@@ -102,11 +111,24 @@ def _problems(entries: dict, folder: Path) -> list[str]:
     problems += [f"misconceptions: no entry for the module {folder / f'{name}.py'}; expected a title and a hint"
                  for name in sorted(modules - set(entries))]
     for name, entry in entries.items():
-        if not isinstance(entry, dict) or set(entry) != set(ENTRY_KEYS):
+        if not isinstance(entry, dict) or not set(ENTRY_KEYS) <= set(entry) <= {*ENTRY_KEYS, *OPTIONAL_KEYS}:
             found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            problems.append(f"misconceptions.{name}: expected the keys {list(ENTRY_KEYS)}, found {found}")
+            problems.append(f"misconceptions.{name}: expected the keys {list(ENTRY_KEYS)} (and optionally "
+                            f"{list(OPTIONAL_KEYS)}), found {found}")
         elif not all(isinstance(entry[key], str) and entry[key].strip() for key in ENTRY_KEYS):
             problems.append(f"misconceptions.{name}: title and hint must be non-empty text")
+        else:
+            problems += [f"misconceptions.{name}.alike: {problem}" for problem in _alike_problems(entry, entries)]
+    return problems
+
+
+def _alike_problems(entry: dict, entries: dict) -> list[str]:
+    alike = entry.get("alike", {})
+    if not isinstance(alike, dict):
+        return [f"expected a mapping from another bug's name to the reason, found {type(alike).__name__}"]
+    problems = [f"{other!r} is no bug of this catalogue" for other in alike if other not in entries]
+    problems += [f"{other}: the reason must be non-empty text" for other, why in alike.items()
+                 if not (isinstance(why, str) and why.strip())]
     return problems
 
 

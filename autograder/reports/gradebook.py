@@ -94,6 +94,25 @@ def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike
     return atomic_write_text(path, _csv_text(rows))
 
 
+def write_csv(rows: Sequence[Sequence[Any]], path: str | os.PathLike[str]) -> Path:
+    """Write ``rows`` (the header first) as CSV to ``path`` atomically, text that a spreadsheet would
+    run as a formula quoted, as in the gradebook.
+
+    Parameters
+    ----------
+    rows : sequence of sequences
+        The header, then one row per record.
+    path : str or os.PathLike
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return atomic_write_text(path, _csv_text([list(row) for row in rows]))
+
+
 def criteria_rows(results: Sequence[SubmissionResult]) -> list[dict[str, Any]]:
     """One flat record per submission and criterion entry.
 
