@@ -30,7 +30,7 @@ from autograder.reports.gradebook import write_gradebook
 from autograder.reports.html import write_html
 from autograder.reports.json_report import from_json_dict, to_json_dict
 from autograder.results import ExerciseResult, SubmissionResult
-from autograder.rubric import load_rubrics, rubrics_version
+from autograder.rubric import Rubric, load_rubrics, rubrics_version
 
 SUBMISSION_SUFFIXES = (".zip", ".ipynb")
 
@@ -86,7 +86,8 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     console = console or Console(stderr=True)
     for leftover in Path(out).glob("**/.*.tmp"):
         leftover.unlink()
-    version = rubrics_version(load_rubrics())
+    rubrics = load_rubrics()
+    version = rubrics_version(rubrics)
     submissions = find_submissions(directory)
     todo, skipped = [], 0
     for submission in submissions:
@@ -99,7 +100,7 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     with _progress(console) as progress:
         task = progress.add_task("grading", total=len(submissions), completed=skipped, skipped=skipped)
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(grade_one, submission, report_dir(out, submission), key): submission
+            futures = {pool.submit(grade_one, submission, report_dir(out, submission), key, rubrics): submission
                        for submission, key in todo}
             for future in as_completed(futures):
                 errors += future.result() == "error"
@@ -109,12 +110,12 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     return BatchSummary(len(todo), skipped, errors, time.monotonic() - start, gradebook)
 
 
-def grade_one(submission: Path, target: Path, key: dict) -> str:
+def grade_one(submission: Path, target: Path, key: dict, rubrics: list[Rubric]) -> str:
     """Grade one submission in a pool process and write its reports; return its status."""
     from autograder.grading import grade
 
     try:
-        result = grade(submission, identity=target.name, notebook_cells=key.get("notebook_cells", "solution"))
+        result = grade(submission, rubrics, identity=target.name, notebook_cells=key.get("notebook_cells", "solution"))
     except Exception as error:  # one bad submission must never stop the batch
         result = _error_result(submission, f"could not be graded: {type(error).__name__}: {error}")
     result.submission = submission.name

@@ -1,7 +1,7 @@
 """Rubrics proven by mutation: every catalogued bug, put into the reference, must lose points and be recognised.
 
-A mutant is the reference submission with one exercise's module replaced by a bug module of the
-misconception catalogue. It is graded on the rubrics of that exercise and of the exercises that
+A mutant is the reference submission with one exercise's module replaced by the module of a bug of
+the misconception catalogue (:attr:`~autograder.misconceptions.Misconception.source`). It is graded on the rubrics of that exercise and of the exercises that
 import it (:data:`autograder.course.DEPENDS_ON`), in a pool of processes. A bug is *caught* when its
 exercise loses points and *diagnosed* when at least one case reports it as its misconception; it
 *escapes* unless both. An exercise's mutation score is the share of its bugs caught and diagnosed.
@@ -114,7 +114,7 @@ def grade_mutant(bug: Misconception) -> Mutant:
     """Grade the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autograder-mutant-") as folder:
-        submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.path})
+        submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.source})
         result = grade(submission, _rubrics(affected_by(bug.exercise)), identity="mutation")
     return _verdict(bug, result, time.monotonic() - start)
 

@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 from autograder.batch import run_batch  # noqa: E402
 from autograder.course import EXERCISES, REFERENCE_DIR  # noqa: E402
 from autograder.grading import grade  # noqa: E402
+from autograder.misconceptions import load_catalogue  # noqa: E402
 from autograder.sandbox import Sandbox  # noqa: E402
 
 CORRECT = ROOT / "tests" / "corpus" / "correct"
-BUGS = ROOT / "autograder" / "misconceptions"
 FAULTS = {
     "syntax_error": "def conv2d_forward(x, w, b, stride=1, pad=0)\n    return x\n",
     "import_error": "import numpy_does_not_exist\n",
@@ -43,7 +43,7 @@ def make_class(root: Path, students: int, seed: int = 0) -> dict[str, int]:
     """Write ``students`` submissions into ``root``: 60% correct, 32% buggy, 8% faulty."""
     rng = random.Random(seed)
     styles = {e: sorted((CORRECT / e).glob("*.py")) for e in EXERCISES}
-    bugs = sorted(BUGS.glob("*/*.py"))
+    bugs = [bug for bugs in load_catalogue().values() for bug in bugs]
     kinds = {"correct": 0, "buggy": 0, "faulty": 0}
     for k in range(students):
         folder = root / f"student{k:03d}"
@@ -58,7 +58,7 @@ def make_class(root: Path, students: int, seed: int = 0) -> dict[str, int]:
             kinds["faulty"] += 1
         elif draw < 0.40:
             bug = rng.choice(bugs)
-            shutil.copyfile(bug, folder / f"{bug.parent.name}.py")
+            (folder / f"{bug.exercise}.py").write_text(bug.source)
             kinds["buggy"] += 1
         else:
             kinds["correct"] += 1

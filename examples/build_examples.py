@@ -16,9 +16,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from autograder.misconceptions import misconception
+
 ROOT = Path(__file__).resolve().parent.parent
 CORRECT = ROOT / "tests" / "corpus" / "correct"
-BUGS = ROOT / "autograder" / "misconceptions"
 OUT = ROOT / "examples" / "submissions"
 
 ALICE = {"conv": "naive_loops", "pooling": "as_strided_onehot", "rnn": "einsum_dict_cache",
@@ -31,22 +32,22 @@ CAROL_DONE = ("conv", "pooling", "dropout")
 CAROL_STUBS = ("rnn", "lstm", "batchnorm")
 
 
-def write_zip(name: str, modules: dict[str, Path]) -> Path:
-    """A zip holding ``<name>/<exercise>.py`` for each module, as a student would upload it."""
+def write_zip(name: str, modules: dict[str, str]) -> Path:
+    """A zip holding ``<name>/<exercise>.py`` for each module's source, as a student would upload it."""
     path = OUT / f"{name}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for exercise, source in modules.items():
             info = zipfile.ZipInfo(f"{name}/{exercise}.py", date_time=(2026, 1, 1, 0, 0, 0))
-            archive.writestr(info, source.read_text())
+            archive.writestr(info, source)
     return path
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    write_zip("alice", {e: CORRECT / e / f"{style}.py" for e, style in ALICE.items()})
-    write_zip("bob", {e: BUGS / e / f"{bug}.py" for e, bug in BOB.items()})
-    carol = {e: CORRECT / e / f"{ALICE[e]}.py" for e in CAROL_DONE}
-    carol.update({e: ROOT / "exercises" / f"{e}.py" for e in CAROL_STUBS})
+    write_zip("alice", {e: (CORRECT / e / f"{style}.py").read_text() for e, style in ALICE.items()})
+    write_zip("bob", {e: misconception(f"{e}.{bug}").source for e, bug in BOB.items()})
+    carol = {e: (CORRECT / e / f"{ALICE[e]}.py").read_text() for e in CAROL_DONE}
+    carol.update({e: (ROOT / "exercises" / f"{e}.py").read_text() for e in CAROL_STUBS})
     write_zip("carol", carol)
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.zip')))} in {OUT.relative_to(ROOT)}")
 

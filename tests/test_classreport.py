@@ -42,9 +42,9 @@ def make_class(root):
     """A graded class: two correct submissions, three with catalogued bugs, one unreadable zip."""
     build_submission(root / "ann")
     build_submission(root / "eve<script>")
-    build_submission(root / "bob", {"conv": FLIPPED.path})
-    build_submission(root / "=cmd", {"conv": FLIPPED.path, "batchnorm": MOMENTUM.path})
-    build_submission(root / "dan", {"batchnorm": MOMENTUM.path}, omit=("lstm",))
+    build_submission(root / "bob", {"conv": FLIPPED.source})
+    build_submission(root / "=cmd", {"conv": FLIPPED.source, "batchnorm": MOMENTUM.source})
+    build_submission(root / "dan", {"batchnorm": MOMENTUM.source}, omit=("lstm",))
     (root / "broken.zip").write_bytes(b"not a zip file")
     out = root / "out"
     # `autograder batch` runs run_batch in its own process: a process pool here would leave

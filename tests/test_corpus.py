@@ -1,7 +1,7 @@
 """The grades the rubrics give are right: classic bugs lose points, other correct styles do not.
 
 The classic bugs are the misconception catalogue, ``autograder/misconceptions/<exercise>/<bug>.py``:
-exercise modules with one classic student bug each. ``tests/corpus/correct/<exercise>/<style>.py``
+each bug's module (``Misconception.source``) is the reference module with one classic student bug. ``tests/corpus/correct/<exercise>/<style>.py``
 are correct modules written in other styles (naive loops, other vectorizations). Each is graded
 inside a submission made of the reference modules.
 """
@@ -20,26 +20,21 @@ from builders import CORPUS, build_submission
 
 RUBRICS = load_rubrics()
 CATALOGUE = load_catalogue()
+BUGS = [pytest.param(bug, id=f"{bug.exercise}-{bug.name}") for bugs in CATALOGUE.values() for bug in bugs]
+CORRECT = [pytest.param(path.parent.name, path, id=f"{path.parent.name}-{path.stem}")
+           for path in sorted((CORPUS / "correct").glob("*/*.py"))]
 
 
-def corpus(kind: str) -> list:
-    if kind == "buggy":
-        paths = [bug.path for bugs in CATALOGUE.values() for bug in bugs]
-    else:
-        paths = sorted((CORPUS / kind).glob("*/*.py"))
-    return [pytest.param(path.parent.name, path, id=f"{path.parent.name}-{path.stem}") for path in paths]
+@pytest.mark.parametrize("bug", BUGS)
+def test_classic_bug_loses_points_on_its_exercise_and_no_unrelated_one(bug, tmp_path):
+    result = grade(build_submission(tmp_path / "sub", {bug.exercise: bug.source}), RUBRICS, identity="corpus")
+    graded = result.exercise(bug.exercise)
+    assert graded.score < graded.max_score, f"{bug.id} kept full marks on {bug.exercise}"
+    for other in set(EXERCISES) - set(affected_by(bug.exercise)):
+        assert result.exercise(other).score == result.exercise(other).max_score, f"{bug.id} cost points on {other}"
 
 
-@pytest.mark.parametrize("exercise, module", corpus("buggy"))
-def test_classic_bug_loses_points_on_its_exercise_and_no_unrelated_one(exercise, module, tmp_path):
-    result = grade(build_submission(tmp_path / "sub", {exercise: module}), RUBRICS, identity="corpus")
-    graded = result.exercise(exercise)
-    assert graded.score < graded.max_score, f"{module.name} kept full marks on {exercise}"
-    for other in set(EXERCISES) - set(affected_by(exercise)):
-        assert result.exercise(other).score == result.exercise(other).max_score, f"{module.name} cost points on {other}"
-
-
-@pytest.mark.parametrize("exercise, module", corpus("correct"))
+@pytest.mark.parametrize("exercise, module", CORRECT)
 def test_correct_implementation_in_another_style_gets_full_marks(exercise, module, tmp_path):
     result = grade(build_submission(tmp_path / "sub", {exercise: module}), RUBRICS, identity="corpus")
     graded = result.exercise(exercise)

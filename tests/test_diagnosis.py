@@ -107,7 +107,7 @@ def test_every_catalogued_bug_put_into_the_reference_loses_points_and_is_diagnos
 
 def test_a_diagnosis_on_a_hidden_case_carries_the_catalogues_fixed_hint_and_no_case_value(tmp_path):
     bug = misconception("conv.flipped_kernel")
-    result = grade(build_submission(tmp_path / "s", {"conv": bug.path}), load_rubrics(exercises=("conv",)),
+    result = grade(build_submission(tmp_path / "s", {"conv": bug.source}), load_rubrics(exercises=("conv",)),
                    identity="diagnosis", secret=Secret(b"diagnosis", "test"))
     hidden = next(c for c in result.exercise("conv").criteria if c.id == "conv.forward.hidden")
     report = next(c for c in to_json_dict(result)["exercises"][0]["criteria"] if c["id"] == "conv.forward.hidden")

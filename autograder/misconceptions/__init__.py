@@ -1,22 +1,26 @@
 """The misconception catalogue: the classic mistakes of each exercise, as code.
 
-``autograder/misconceptions/<exercise>/<bug>.py`` is a complete module of the exercise with ONE
-classic mistake (its docstring's first line says which). ``autograder/misconceptions/<exercise>.yaml``
+``autograder/misconceptions/<exercise>/<bug>.py`` holds ONE classic mistake (its docstring's first
+line says which) as the functions of ``reference/<exercise>.py`` that the mistake changes, written
+as a student would get them wrong. The bug's module is the reference module with those functions
+in its place: :attr:`Misconception.source` appends them to the reference's source, so later
+definitions win and everything else, helpers and docstrings, stays the reference's own.
+``autograder/misconceptions/<exercise>.yaml``
 gives every bug a ``title`` for instructors and the ``hint`` a student reads when their code
 behaves like that bug, and, under ``alike``, the other bugs of the exercise that give the very same
 results on some cases (so a case there names the one listed first), each with the reason. A
 misconception's id is ``<exercise>.<bug>``, as in ``conv.flipped_kernel``.
 
-The modules are trusted code: they run in the grader's own process (see
-:mod:`autograder.diagnosis`), never in the worker, and the student release leaves them out (they
-are near-solutions). A bug module is loaded by path as a module of the ``reference`` package, so a
-residual block's ``from .conv import ...`` uses the reference convolution.
+The modules are trusted code: diagnosis runs them in the grader's own process (see
+:mod:`autograder.diagnosis`), mutation testing grades them as submissions (see
+:mod:`autograder.mutation`), and the student release leaves them out (they are near-solutions).
+A bug module is loaded as a module of the ``reference`` package, so a residual block's
+``from .conv import ...`` uses the reference convolution.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +28,7 @@ from types import ModuleType
 
 import yaml
 
-from autograder.course import EXERCISES
+from autograder.course import EXERCISES, REFERENCE_DIR
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 ENTRY_KEYS = ("title", "hint")
@@ -50,7 +54,7 @@ class Misconception:
     hint : str
         What a student whose code behaves like this bug reads; fixed text, never a case's value.
     path : Path
-        The bug module: the exercise's module with this one mistake.
+        The bug's file: the functions of the reference module that the mistake changes.
     alike : tuple of (str, str)
         Other bugs of the exercise (by name) that give the same results as this one on some cases,
         each with the reason.
@@ -68,9 +72,14 @@ class Misconception:
         """``<exercise>.<name>``, the id reports show as ``misconception``."""
         return f"{self.exercise}.{self.name}"
 
+    @property
+    def source(self) -> str:
+        """The whole module with this mistake: the reference module, then the bug's functions."""
+        return f"{(REFERENCE_DIR / f'{self.exercise}.py').read_text()}\n\n{self.path.read_text()}"
+
     def load(self) -> ModuleType:
         """The bug module, imported (once per process) as a module of the ``reference`` package."""
-        return _load_module(self.path, f"reference._bug_{self.exercise}_{self.name}")
+        return _load_module(self, f"reference._bug_{self.exercise}_{self.name}")
 
 
 def load_catalogue_file(path: Path) -> tuple[Misconception, ...]:
@@ -174,10 +183,10 @@ def misconception(identifier: str) -> Misconception:
 
 
 @lru_cache(maxsize=None)
-def _load_module(path: Path, name: str) -> ModuleType:
+def _load_module(bug: Misconception, name: str) -> ModuleType:
     importlib.import_module("reference")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
+    module = ModuleType(name)
     module.__package__ = "reference"
-    spec.loader.exec_module(module)
+    module.__file__ = str(bug.path)
+    exec(compile(bug.source, str(bug.path), "exec"), module.__dict__)
     return module
