@@ -18,8 +18,8 @@ MAX_OUTPUT_CHARS = 4000
 
 
 def format_points(value: float) -> str:
-    """Points without trailing zeros: ``3``, ``2.5``, ``0.3333``."""
-    return f"{round(float(value), 4):g}"
+    """Points to two decimals, without trailing zeros: ``3``, ``2.5``, ``0.33``."""
+    return f"{round(float(value), 2):g}"
 
 
 def format_error(value: float | None) -> str | None:

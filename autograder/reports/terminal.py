@@ -14,7 +14,8 @@ def print_result(result: SubmissionResult, console: Console | None = None, verbo
     """Print a result for a person at a terminal (students after ``check``, instructors after ``grade``)."""
     console = console or Console()
     title = "public cases only" if result.mode == "check" else "public and hidden cases"
-    table = Table(title=f"{escape(result.submission)}: {title}", title_justify="left")
+    console.print(f"[bold]{escape(result.submission)}[/bold]: {title}")
+    table = Table()
     table.add_column("exercise")
     table.add_column("score", justify="right")
     table.add_column("", justify="left")
