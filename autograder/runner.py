@@ -1,9 +1,11 @@
 """The grader's side of the worker: send a call, wait with a deadline, survive whatever happens.
 
 One :class:`Runner` serves one submission. It starts a sandboxed worker, reuses it for every
-case, and restarts it after a crash or a time-out. A function that hung or killed the worker is
-not called again: later cases of that function fail at once with the reason, so one infinite
-loop costs one time limit, not one per case. Every reply is treated as untrusted data.
+case, and restarts it after a crash or a time-out. A function that hung or killed the worker on
+:data:`GIVE_UP_AFTER` calls in a row is not called again: later cases of that function fail at
+once with the reason, so an infinite loop costs two time limits, not one per case, while a
+function that hangs on some inputs only (say p = 1) still runs on the others. Every reply is
+treated as untrusted data.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from autograder.worker import wire
 MAX_STDERR = 4096
 MAX_CALL_OUTPUT = 8192
 STARTUP_SECONDS = 30
+GIVE_UP_AFTER = 2
+"""Failures of the worker (time-out, crash, exit) in a row after which a function is not called again."""
 MALFORMED = ("the worker sent a malformed reply (the submission wrote to the grader's channel, "
              "or a forked process answered)")
 
@@ -94,6 +98,7 @@ class Runner:
         self.generation = 0
         self.process = None
         self.broken: dict[str, str] = {}
+        self.failures_in_a_row: dict[str, int] = {}
         self.import_errors: dict[str, str] = {}
         self.imported: set[str] = set()
         self.stdout_parts: list[str] = []
@@ -145,8 +150,8 @@ class Runner:
         try:
             reply, out = self._request(header, arrays, what=f"{function}")
         except WorkerFailure as failure:
-            self.broken[function] = str(failure)
-            return CallResult(failure=str(failure))
+            return self._failed(function, failure)
+        self.failures_in_a_row[function] = 0
         return self._call_result(reply, out, return_inputs=return_inputs)
 
     def perturb(self, exercise: str, function: str, args: list, leaf: list, directions: np.ndarray,
@@ -167,8 +172,8 @@ class Runner:
         try:
             reply, out = self._request(header, arrays, what=f"{function} (gradient check)")
         except WorkerFailure as failure:
-            self.broken[function] = str(failure)
-            return CallResult(failure=str(failure))
+            return self._failed(function, failure)
+        self.failures_in_a_row[function] = 0
         result = self._call_result(reply, out, value_key=None)
         if result.ok:
             try:
@@ -215,6 +220,13 @@ class Runner:
         scratch.cleanup()
 
     # -- the machinery ------------------------------------------------------------------------
+
+    def _failed(self, function: str, failure: WorkerFailure) -> CallResult:
+        """Count a failure of the worker in ``function``; give the function up after enough in a row."""
+        self.failures_in_a_row[function] = self.failures_in_a_row.get(function, 0) + 1
+        if self.failures_in_a_row[function] >= GIVE_UP_AFTER:
+            self.broken[function] = str(failure)
+        return CallResult(failure=str(failure))
 
     def _unavailable(self, exercise: str, function: str) -> str | None:
         problem = self.import_module(exercise)

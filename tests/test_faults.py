@@ -256,3 +256,15 @@ def test_the_workers_pids_cgroup_is_removed_after_its_processes_are_killed(tmp_p
         time.sleep(0.05)
     assert not cgroup.path.exists(), f"{cgroup.path} was left behind"
     assert lingering("__never__") == []
+
+
+HANGS_ON_ONE = "def conv2d_forward(x):\n    while x == 1:\n        pass\n    return x\n"
+
+
+def test_a_function_that_hangs_on_some_inputs_still_runs_on_the_others_until_it_hangs_twice_in_a_row(tmp_path):
+    submission = build_submission(tmp_path / "s", {"conv": HANGS_ON_ONE})
+    with stage(submission) as staged, Runner(staged.path, fast_sandbox(call_seconds=1)) as runner:
+        outcomes = [runner.call("conv", "conv2d_forward", [x]) for x in (1, 2, 1, 2, 1, 1, 2)]
+    assert [result.ok for result in outcomes] == [False, True, False, True, False, False, False]
+    assert "did not finish within 1 s" in outcomes[0].failure
+    assert outcomes[-1].failure.startswith("not run: an earlier call of conv2d_forward did not finish")

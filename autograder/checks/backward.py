@@ -1,6 +1,8 @@
 """Backward checks: the submission's gradients against the reference's, for the same inputs and ``dout``.
 
-The submission's backward receives the cache of the submission's own forward, as in training.
+The submission's backward receives the cache of the submission's own forward, as in training,
+after another forward call on other inputs (as when a network holds several layers of one kind),
+so that a backward reading what the last forward left in a global instead of its cache shows.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def check_backward(ctx: Context, case: Case) -> CaseResult:
     expected_outputs = ctx.oracle.call(layer.forward, args)[:len(layer.outputs)]
     douts = ctx.douts(case, expected_outputs)
     _, expected_grads = ctx.oracle.forward_backward(layer, args, douts)
+    ctx.run_decoy_forward(case)
     back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]])
     ctx.runner.release([values[-1]])
     if not back.ok:
@@ -35,5 +38,27 @@ def check_backward(ctx: Context, case: Case) -> CaseResult:
     else:
         verdict = check_values(ctx.gradient_names(), list(grads), list(expected_grads),
                                ctx.criterion.tolerance, not case.hidden)
-    diagnosis = None if verdict.passed else ctx.diagnose(layer.backward, args, douts, gradients(layer, back.value))
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error, diagnosis)
+    if verdict.passed:
+        return ctx.result(case, True, verdict.message, verdict.relative_error)
+    if _right_without_decoy(ctx, case, args, douts, expected_grads):
+        return ctx.result(case, False, verdict.message + USES_LAST_FORWARD, verdict.relative_error)
+    diagnosis = ctx.diagnose(layer.backward, args, douts, gradients(layer, back.value))
+    return ctx.result(case, False, verdict.message, verdict.relative_error, diagnosis)
+
+
+USES_LAST_FORWARD = ("; another forward call ran between this forward and its backward, and with none in between "
+                     "the gradients are right: your backward reads what the last forward left behind (a global "
+                     "variable?) instead of the cache it is given")
+
+
+def _right_without_decoy(ctx: Context, case: Case, args: list, douts: list, expected_grads) -> bool:
+    """Whether forward then backward, with no other call in between, gives the right gradients."""
+    layer = ctx.layer
+    values, _, _ = ctx.run_forward(case, args, keep_cache=True)
+    if values is None:
+        return False
+    back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]])
+    ctx.runner.release([values[-1]])
+    grads = normalize_gradients(back.value, len(layer.wrt)) if back.ok else None
+    return grads is not None and check_values(ctx.gradient_names(), list(grads), list(expected_grads),
+                                              ctx.criterion.tolerance, False).passed

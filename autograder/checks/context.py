@@ -93,6 +93,15 @@ class Context:
             values, problem = None, f"{layer.forward} returned no cache as its last value"
         return values, call, problem
 
+    def run_decoy_forward(self, case: Case) -> None:
+        """Call the forward once more, on other inputs of the same shapes, between a forward and its backward.
+
+        A correct backward uses only its own cache, so this changes nothing; a backward that reads
+        what the last forward left in a global variable gets the decoy's state and goes wrong.
+        """
+        decoy = build_inputs(self.layer.forward, case.params, case.rng("decoy"))
+        self.runner.call(self.layer.exercise, self.layer.forward, decoy)
+
     def douts(self, case: Case, expected_outputs: tuple) -> list[np.ndarray]:
         """Random upstream gradients shaped like the differentiable outputs."""
         rng = case.rng("dout")

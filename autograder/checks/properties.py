@@ -19,6 +19,8 @@ from autograder.results import CaseResult
 from autograder.runner import RngSeed
 
 BINOMIAL_SIGMAS = 5.0
+SCALE_RTOL = 1e-6
+"""Relative tolerance on dropout's 1/(1-p) factor: the forward checks' 1e-6, so a scale rounded to float32 passes."""
 
 
 def check_property(ctx: Context, case: Case) -> CaseResult:
@@ -151,8 +153,8 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
     kept = ~dropped
     if p < 1 and kept.any():
         ratio = out[kept] / x[kept]
-        if not np.allclose(ratio, 1 / (1 - p), rtol=1e-9, atol=0):
-            unscaled = np.allclose(ratio, 1.0, rtol=1e-9, atol=0)
+        if not np.allclose(ratio, 1 / (1 - p), rtol=SCALE_RTOL, atol=0):
+            unscaled = np.allclose(ratio, 1.0, rtol=SCALE_RTOL, atol=0)
             scale = "by another factor" if case.hidden else f"by about {np.median(ratio):.3g}"
             detail = "are not scaled" if unscaled else f"are scaled {scale}"
             return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}",
@@ -174,7 +176,8 @@ def dropout_eval_identity(ctx: Context, case: Case) -> Verdict:
 
 
 def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
-    """The backward passes ``dout`` through the forward's mask: ``dx = dout * mask / (1 - p)``."""
+    """The backward passes ``dout`` through its own forward's mask, ``dx = dout * mask / (1 - p)``, even after
+    another forward call."""
     args = ctx.inputs(case)
     x, p = args[0], float(args[1])
     values, call, problem = ctx.run_forward(case, args, keep_cache=True)
@@ -185,13 +188,14 @@ def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
         ctx.runner.release([values[-1]])
         return Verdict(False, "the forward's output is not an array shaped like x")
     dout = case.rng("dout").standard_normal(x.shape)
+    ctx.run_decoy_forward(case)
     back = ctx.runner.call(ctx.layer.exercise, ctx.layer.backward, [dout, values[-1]])
     ctx.runner.release([values[-1]])
     if not back.ok:
         return Verdict(False, ctx.problem(ctx.layer.backward, back, case))
     expected = dout * out / x if args[2] else dout
     grads = normalize_gradients(back.value, 1)
-    verdict = check_array("dx", grads[0], expected, 1e-9, not case.hidden)
+    verdict = check_array("dx", grads[0], expected, SCALE_RTOL, not case.hidden)
     if not verdict.passed:
         diagnosis = diagnose_dropout("gradient", Observation(grads[0], dout, p, args[2], zeros=out == 0))
         return Verdict(False, f"dx must be dout through the forward's mask, scaled like the output: {verdict.message}",

@@ -54,15 +54,29 @@ def encode(value, arrays: list, depth: int = 0, encode_other=None):
         return {"s": len(arrays) - 1, "t": type(value).__name__}
     if value is None or type(value) in (bool, int, float, str):
         return {"v": value}
-    if type(value) in (tuple, list):
-        return {type(value).__name__: [encode(v, arrays, depth + 1, encode_other) for v in value]}
-    if type(value) is dict and all(type(k) is str for k in value):
-        return {"dict": {k: encode(v, arrays, depth + 1, encode_other) for k, v in value.items()}}
+    if is_sequence(value):  # namedtuples and list subclasses are tuples and lists too
+        kind, items = plain_items(value)
+        return {kind: [encode(v, arrays, depth + 1, encode_other) for v in items]}
+    if issubclass(type(value), dict) and all(type(k) is str for k in dict.keys(value)):  # OrderedDict, defaultdict
+        return {"dict": {k: encode(v, arrays, depth + 1, encode_other) for k, v in dict.items(value)}}
     if encode_other is not None:
         tree = encode_other(value)
         if tree is not None:
             return tree
     return {"o": type(value).__name__}
+
+
+def is_sequence(value) -> bool:
+    """Whether ``value`` is a tuple or a list, subclasses included (judged by its real type, which,
+    unlike ``isinstance``, a fake ``__class__`` cannot change)."""
+    return issubclass(type(value), (tuple, list))
+
+
+def plain_items(value) -> tuple[str, list]:
+    """``("tuple" | "list", the stored items)`` of a tuple or list, subclasses included; read through the
+    base class, so that a subclass overriding ``__iter__``, ``__getitem__`` or ``__len__`` cannot lie."""
+    base = tuple if issubclass(type(value), tuple) else list
+    return base.__name__, list(base.__iter__(value))
 
 
 def decode(tree, arrays: list, decode_special=None, depth: int = 0):

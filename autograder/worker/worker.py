@@ -126,12 +126,13 @@ class Worker:
         if not reply["ok"]:
             return reply, []
         value, out_arrays = result_holder["value"], []
-        if header.get("keep_cache") and type(value) in (tuple, list) and value:
+        kind, items = wire.plain_items(value) if wire.is_sequence(value) else (None, [])
+        if header.get("keep_cache") and items:
             handle = self.next_handle
             self.next_handle += 1
-            self.caches[handle] = (value[-1], args)
-            reply["result"] = wire.encode(type(value)(value[:-1]), out_arrays)
-            reply["result"][type(value).__name__].append({"h": handle})
+            self.caches[handle] = (items[-1], args)
+            reply["result"] = wire.encode(items[:-1] if kind == "list" else tuple(items[:-1]), out_arrays)
+            reply["result"][kind].append({"h": handle})
         else:
             reply["result"] = wire.encode(value, out_arrays)
         if header.get("return_inputs"):
