@@ -108,3 +108,43 @@ def test_a_hang_a_crash_an_exit_and_a_wrong_return_cost_only_their_own_exercise(
     assert "expected a numpy.ndarray" in messages["lstm"]
     assert "sys.exit(3)" in messages["dropout"]
     assert result.seconds < 30
+
+
+GLOBAL_CACHE = (REFERENCE_DIR / "conv.py").read_text() + '''
+_LAST = {}
+_forward, _backward = conv2d_forward, conv2d_backward
+
+
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    out, cache = _forward(x, w, b, stride, pad)
+    _LAST["cache"] = cache
+    return out, cache
+
+
+def conv2d_backward(dout, cache):
+    return _backward(dout, _LAST["cache"])
+'''
+
+
+def test_a_backward_that_reads_the_last_forward_from_a_global_loses_points_and_is_told_why(tmp_path):
+    result = grade(build_submission(tmp_path / "s", {"conv": GLOBAL_CACHE}), CONV)
+    conv = result.exercise("conv")
+    assert conv.score < conv.max_score
+    assert "(a global variable?) instead of the cache it is given" in json.dumps(to_json_dict(result))
+
+
+FIXED_SEED_WHEN_NONE = (REFERENCE_DIR / "dropout.py").read_text() + '''
+_forward = dropout_forward
+
+
+def dropout_forward(x, p=0.5, train=True, rng=None):
+    return _forward(x, p, train, np.random.default_rng(0) if rng is None else rng)
+'''
+
+
+def test_dropout_that_seeds_a_fixed_generator_when_rng_is_none_loses_points(tmp_path):
+    rubrics = load_rubrics(exercises=("dropout",))
+    result = grade(build_submission(tmp_path / "s", {"dropout": FIXED_SEED_WHEN_NONE}), rubrics)
+    dropout = result.exercise("dropout")
+    assert dropout.score < dropout.max_score
+    assert "two calls with rng=None gave the same mask" in json.dumps(to_json_dict(result))

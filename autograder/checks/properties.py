@@ -204,18 +204,25 @@ def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
 
 
 def dropout_same_generator(ctx: Context, case: Case) -> Verdict:
-    """Generators in the same state give the same mask; different seeds give different masks."""
+    """Generators in the same state give the same mask; different seeds give different masks.
+
+    A seed of None in the case's ``seeds`` calls with ``rng=None``, which asks for a fresh
+    generator: two such calls in a row must give different masks.
+    """
     args = ctx.inputs(case)
     seeds = case.params.get("seeds", [11, 11, 12])
     outs = []
     for seed in seeds:
-        out, failure = _dropout_forward(ctx, args[:3] + [RngSeed(int(seed))], case)
+        out, failure = _dropout_forward(ctx, args[:3] + [None if seed is None else RngSeed(int(seed))], case)
         if failure:
             return failure
         outs.append(out)
     for (seed_a, a), (seed_b, b) in zip(zip(seeds, outs), zip(seeds[1:], outs[1:])):
         same = np.array_equal(a == 0, b == 0)
-        if seed_a == seed_b and not same:
+        if seed_a is None and seed_b is None and same:
+            return Verdict(False, "two calls with rng=None gave the same mask; rng=None means a fresh "
+                                  "numpy.random.default_rng(), never a fixed seed")
+        if seed_a is not None and seed_a == seed_b and not same:
             return Verdict(False, "two generators in the same state gave different masks; draw the mask from rng",
                            diagnosis=diagnose_dropout("generator"))
         if seed_a != seed_b and same:
