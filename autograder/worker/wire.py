@@ -1,8 +1,10 @@
 """The message format between the grader and its worker: JSON trees plus ``.npy`` blobs.
 
 A message is one frame: an 8-byte big-endian length, then a 4-byte header length, the UTF-8
-JSON header and the arrays it refers to, each in numpy's ``.npy`` format (read back with
-``allow_pickle=False``, so no bytes ever turn into code). Values are encoded as trees:
+JSON header and the arrays it refers to, each in numpy's ``.npy`` format. A blob is read as
+numbers only: a plain numeric header is parsed strictly by :func:`read_npy` itself (numpy's own
+reader spends most of a small array's time on ``ast.literal_eval``), anything else by numpy with
+``allow_pickle=False``, so no bytes ever turn into code. Values are encoded as trees:
 
 ==================  =====================================================
 ``{"a": k}``        the k-th array (``"t"`` names its type if not ndarray)
@@ -21,12 +23,18 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import re
 import struct
 
 import numpy as np
 
 MAX_FRAME_BYTES = 512 * 2**20
 MAX_DEPTH = 16
+NPY_MAGIC = b"\x93NUMPY\x01\x00"
+NPY_HEADER = re.compile(r"\{'descr': '([<>|][biufc]\d+)', 'fortran_order': (False|True), "
+                        r"'shape': \(((?:\d+, )*\d+,?|)\), \} *\n")
+"""The header numpy writes for a plain numeric array in ``.npy`` version 1.0."""
 
 
 class WireError(Exception):
@@ -114,11 +122,7 @@ class Opaque:
 
 def pack(header: dict, arrays: list) -> bytes:
     """One frame holding ``header`` (JSON) and ``arrays`` (npy)."""
-    blobs = []
-    for array in arrays:
-        buffer = io.BytesIO()
-        np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
-        blobs.append(buffer.getvalue())
+    blobs = [write_npy(np.asarray(array)) for array in arrays]
     header = dict(header, blobs=[len(b) for b in blobs])
     head = json.dumps(header).encode()
     body = struct.pack(">I", len(head)) + head + b"".join(blobs)
@@ -141,11 +145,38 @@ def unpack(body: bytes) -> tuple[dict, list]:
         if type(size) is not int or size < 0 or offset + size > len(body):
             raise WireError("blob sizes do not match the frame")
         try:
-            arrays.append(np.lib.format.read_array(io.BytesIO(body[offset:offset + size]), allow_pickle=False))
+            arrays.append(read_npy(body[offset:offset + size]))
         except Exception as error:
             raise WireError(f"blob is not a plain .npy array: {error}") from None
         offset += size
     return header, arrays
+
+
+def write_npy(array: np.ndarray) -> bytes:
+    """``array`` as a ``.npy`` blob (version 1.0), the header written directly for a plain numeric array."""
+    if array.dtype.kind not in "biufc" or array.dtype.fields is not None:
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, array, allow_pickle=False)
+        return buffer.getvalue()
+    header = f"{{'descr': '{array.dtype.str}', 'fortran_order': False, 'shape': {tuple(array.shape)!r}, }}"
+    header += " " * (-(len(NPY_MAGIC) + 2 + len(header) + 1) % 64) + "\n"
+    return NPY_MAGIC + struct.pack("<H", len(header)) + header.encode("latin-1") + array.tobytes(order="C")
+
+
+def read_npy(blob: bytes) -> np.ndarray:
+    """The array of one ``.npy`` blob, a fresh writeable copy; never unpickles anything."""
+    if blob[:8] == NPY_MAGIC and len(blob) >= 10:
+        (head_len,) = struct.unpack("<H", blob[8:10])
+        match = NPY_HEADER.fullmatch(blob[10:10 + head_len].decode("latin-1"))
+        if match:
+            dtype = np.dtype(match[1])
+            shape = tuple(int(n) for n in match[3].split(",") if n.strip())
+            count = math.prod(shape)
+            if len(blob) != 10 + head_len + count * dtype.itemsize:
+                raise WireError("the blob's size does not match its header")
+            data = np.frombuffer(blob, dtype, count, 10 + head_len)
+            return data.reshape(shape, order="F" if match[2] == "True" else "C").copy()
+    return np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
 
 
 def read_frame(stream) -> bytes | None:
