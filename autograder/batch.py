@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -53,12 +55,25 @@ def find_submissions(directory: Path) -> list[Path]:
 
 
 def content_hash(path: Path) -> str:
-    """A hash of a submission's files (names and bytes), so a changed submission is graded again."""
+    """A hash of a submission's files (names and bytes), so a changed submission is graded again.
+
+    Symlinks inside a folder are hashed as the path they point to, never followed, and other
+    special files (FIFOs, devices) by name only: reading them could hang or fail.
+
+    Raises
+    ------
+    OSError
+        When a file of the submission cannot be read.
+    """
     digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
     for file in files:
         digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode() + b"\0")
-        digest.update(file.read_bytes())
+        mode = file.lstat().st_mode if file != path else file.stat().st_mode
+        if stat.S_ISLNK(mode):
+            digest.update(b"symlink to " + os.fsencode(os.readlink(file)) + b"\0")
+        elif stat.S_ISREG(mode):
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -89,25 +104,66 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     rubrics = load_rubrics()
     version = rubrics_version(rubrics)
     submissions = find_submissions(directory)
-    todo, skipped = [], 0
+    todo, unreadable, skipped = [], [], 0
     for submission in submissions:
-        key = {"content_hash": content_hash(submission), "rubrics_version": version, "notebook_cells": notebook_cells}
+        try:
+            key = {"content_hash": content_hash(submission), "rubrics_version": version,
+                   "notebook_cells": notebook_cells}
+        except OSError as error:  # graded as an error now, tried again on the next run (no content hash)
+            unreadable.append((submission, f"could not be read: {error}"))
+            continue
         if _already_graded(report_dir(out, submission) / "report.json", key):
             skipped += 1
         else:
             todo.append((submission, key))
-    errors = 0
+    jobs = jobs or os.cpu_count() or 1
     with _progress(console) as progress:
         task = progress.add_task("grading", total=len(submissions), completed=skipped, skipped=skipped)
-        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(grade_one, submission, report_dir(out, submission), key, rubrics): submission
-                       for submission, key in todo}
-            for future in as_completed(futures):
-                errors += future.result() == "error"
-                progress.advance(task)
+        for submission, message in unreadable:
+            _write_reports(_error_result(submission, message), report_dir(out, submission), {})
+            progress.advance(task)
+        statuses = _grade_in_pool(todo, out, rubrics, jobs, lambda: progress.advance(task))
     results = [_load(report_dir(out, s) / "report.json", s) for s in submissions]
     gradebook = write_gradebook(results, Path(out) / "gradebook.csv")
-    return BatchSummary(len(todo), skipped, errors, time.monotonic() - start, gradebook)
+    errors = len(unreadable) + statuses.count("error")
+    return BatchSummary(len(todo) + len(unreadable), skipped, errors, time.monotonic() - start, gradebook)
+
+
+def _grade_in_pool(todo: list[tuple[Path, dict]], out: Path, rubrics: list[Rubric], jobs: int, advance) -> list[str]:
+    """Grade ``todo`` in a pool of ``jobs`` processes; return their statuses.
+
+    When a pool process dies (killed for lack of memory, say), the pool breaks and every submission
+    it still held fails with it; those are graded again each in a pool of its own, so that only the
+    one that kills its process gets an error row.
+    """
+    statuses, broken = [], []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(grade_one, submission, report_dir(out, submission), key, rubrics): (submission, key)
+                   for submission, key in todo}
+        for future in as_completed(futures):
+            try:
+                statuses.append(future.result())
+            except BrokenProcessPool:
+                broken.append(futures[future])
+                continue
+            advance()
+    with ThreadPoolExecutor(max_workers=jobs) as threads:
+        for status in threads.map(lambda item: _grade_alone(*item, out, rubrics), broken):
+            statuses.append(status)
+            advance()
+    return statuses
+
+
+def _grade_alone(submission: Path, key: dict, out: Path, rubrics: list[Rubric]) -> str:
+    """Grade one submission in a pool process of its own; an error row if that process dies."""
+    target = report_dir(out, submission)
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        try:
+            return pool.submit(grade_one, submission, target, key, rubrics).result()
+        except BrokenProcessPool:
+            message = "could not be graded: its grading process was killed (out of memory?)"
+    _write_reports(_error_result(submission, message), target, key)
+    return "error"
 
 
 def grade_one(submission: Path, target: Path, key: dict, rubrics: list[Rubric]) -> str:
@@ -119,11 +175,16 @@ def grade_one(submission: Path, target: Path, key: dict, rubrics: list[Rubric]) 
     except Exception as error:  # one bad submission must never stop the batch
         result = _error_result(submission, f"could not be graded: {type(error).__name__}: {error}")
     result.submission = submission.name
+    _write_reports(result, target, key)
+    return result.status
+
+
+def _write_reports(result: SubmissionResult, target: Path, key: dict) -> None:
+    """Write a submission's ``feedback.html`` and ``report.json`` (recording ``key``) into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     write_html(result, target / "feedback.html")
     report = dict(to_json_dict(result), **key)
     atomic_write_text(target / "report.json", json.dumps(report, indent=2, allow_nan=False) + "\n")
-    return result.status
 
 
 def _already_graded(report: Path, key: dict) -> bool:

@@ -27,6 +27,11 @@ from autograder.worker import wire
 MAX_STDERR = 4096
 MAX_CALL_OUTPUT = 8192
 STARTUP_SECONDS = 30
+MAX_REPLY_BYTES = 64 * 2**20
+"""Largest reply accepted from the worker. The course's replies are small (the largest, a full gradient
+check's perturbation, holds two ``(directions, *output.shape)`` arrays and is about 50 KB); 64 MiB
+still admits a full check of a 2000-value input against a 2000-value output, while a hostile worker
+can no longer make the grader hold half a gigabyte."""
 GIVE_UP_AFTER = 2
 """Failures of the worker (time-out, crash, exit) in a row after which a function is not called again."""
 MALFORMED = ("the worker sent a malformed reply (the submission wrote to the grader's channel, "
@@ -307,8 +312,7 @@ class Runner:
         try:
             process.stdin.write(wire.pack(header, arrays))
             process.stdin.flush()
-            body = self._read_frame(process, time.monotonic() + timeout)
-            reply, out = wire.unpack(body)
+            reply, out = wire.unpack(self._read_frame(process, time.monotonic() + timeout))
             if reply.get("seq") != self._sequence:
                 raise wire.WireError("a reply that answers another request")
         except _TimedOut:
@@ -322,31 +326,18 @@ class Runner:
             raise WorkerFailure("broke the connection to the grader: " + MALFORMED) from None
         return reply, out
 
-    def _read_frame(self, process, deadline: float) -> bytes:
+    def _read_frame(self, process, deadline: float) -> bytearray:
+        """The body of the worker's next reply, read into one buffer of the announced size (no copies)."""
         fd = process.stdout.fileno()
-        buffer = bytearray()
-        needed = 8
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
-            while len(buffer) < needed:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    raise _TimedOut()
-                try:
-                    chunk = os.read(fd, max(needed - len(buffer), 65536))
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    raise _Ended()
-                buffer += chunk
-                if needed == 8 and len(buffer) >= 8:
-                    (size,) = struct.unpack(">Q", bytes(buffer[:8]))
-                    if size > wire.MAX_FRAME_BYTES:
-                        raise wire.WireError(f"reply of {size} bytes is larger than allowed")
-                    needed = 8 + size
-        if len(buffer) > needed:
-            raise wire.WireError("the worker sent more than one reply")
-        return bytes(buffer[8:])
+            (size,) = struct.unpack(">Q", _read_into(fd, selector, bytearray(8), deadline))
+            if size > MAX_REPLY_BYTES:
+                raise wire.WireError(f"reply of {size} bytes is larger than allowed")
+            body = _read_into(fd, selector, bytearray(size), deadline)
+            if selector.select(0) and _read_some(fd, bytearray(1)):
+                raise wire.WireError("the worker sent more than one reply")
+        return body
 
     def _death_reason(self, what: str) -> str:
         """Why the worker died, from its exit status (bubblewrap reports a signal N as status 128 + N)."""
@@ -375,6 +366,29 @@ def _error(error) -> dict:
     text = {key: str(error.get(key) or "")[:2000] for key in ("type", "message", "where", "traceback")}
     text["type"] = text["type"][:100] or "an exception"
     return dict(text, is_value_error=error.get("is_value_error") is True)
+
+
+def _read_into(fd: int, selector, buffer: bytearray, deadline: float) -> bytearray:
+    """Fill ``buffer`` from the non-blocking ``fd`` before ``deadline``."""
+    view, filled = memoryview(buffer), 0
+    while filled < len(buffer):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not selector.select(remaining):
+            raise _TimedOut()
+        count = _read_some(fd, view[filled:])
+        if count == 0:
+            raise _Ended()
+        filled += count or 0
+    view.release()
+    return buffer
+
+
+def _read_some(fd: int, target) -> int | None:
+    """How many bytes were read from ``fd`` into the buffer ``target``; None if none were ready."""
+    try:
+        return os.readv(fd, [target])
+    except BlockingIOError:
+        return None
 
 
 class _TimedOut(Exception):

@@ -205,7 +205,9 @@ class Sandbox:
         if not str(prefix).startswith("/usr/"):
             argv += ["--ro-bind", str(prefix), str(prefix)]
         for site_packages in prefix.glob("lib/python3*/site-packages"):
-            argv += ["--tmpfs", str(site_packages)]
+            # Hide the grader's packages behind an empty tmpfs, read-only: tmpfs pages are shared memory
+            # that RLIMIT_AS does not count, so every writable tmpfs must be bounded.
+            argv += ["--tmpfs", str(site_packages), "--remount-ro", str(site_packages)]
         for package in self._numpy_packages():
             argv += ["--ro-bind", str(package), f"/sandbox/site/{package.name}"]
         argv += ["--ro-bind", str(WORKER_DIR / "worker.py"), "/sandbox/worker/worker.py",
@@ -215,6 +217,9 @@ class Sandbox:
                  "--proc", "/proc", "--dev", "/dev"]
         size = ["--size", str(self.limits.file_bytes * 4)] if _bwrap_knows_size(self.bwrap) else []
         argv += [*size, "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm", "--chdir", "/tmp"]
+        # bubblewrap's root (``/``, ``/sandbox``) and ``--dev`` are unbounded tmpfs: once the mounts are in
+        # place, make them read-only (not recursive), so only the bounded /tmp and /dev/shm take writes.
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
         return argv + self._worker_args("/sandbox/submission", "/sandbox/site", "/sandbox/worker")
 
     def _numpy_packages(self) -> list[Path]:

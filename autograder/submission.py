@@ -90,7 +90,7 @@ def stage(path: Path, identity: str | None = None, notebook_cells: str = "soluti
     staged.path.mkdir()
     try:
         if path.is_dir():
-            _copy_folder(_module_folder(path), staged.path, staged.notes, notebook_cells)
+            _copy_folder(_module_folder(path), staged.path, staged.notes, notebook_cells, root=path)
         elif path.suffix == ".zip":
             _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes, notebook_cells)
         elif path.suffix == ".ipynb":
@@ -117,14 +117,26 @@ def _module_folder(folder: Path) -> Path:
     def count(directory: Path) -> int:
         return sum((directory / f"{e}.py").exists() or any(directory.glob(f"*{e}*.ipynb")) for e in EXERCISES)
 
-    candidates = [folder] + sorted(p for p in folder.rglob("*") if p.is_dir() and "__MACOSX" not in p.parts)
+    candidates = [folder] + sorted(p for p in folder.rglob("*") if "__MACOSX" not in p.parts
+                                   and _no_symlink_below(p, folder) and p.is_dir())
     return max(candidates, key=lambda d: (count(d), -len(d.parts)))
 
 
-def _copy_folder(source: Path, target: Path, notes: dict, notebook_cells: str = "solution") -> None:
+def _no_symlink_below(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is reached from ``folder`` without following a symlink (a symlinked file or
+    folder in a submission could point anywhere on the grader's machine, the reference included)."""
+    parts = path.relative_to(folder).parts
+    return not any(folder.joinpath(*parts[:k]).is_symlink() for k in range(1, len(parts) + 1))
+
+
+def _copy_folder(source: Path, target: Path, notes: dict, notebook_cells: str = "solution",
+                 root: Path | None = None) -> None:
+    """Copy the modules and notebooks of ``source``, a folder inside the submission ``root``
+    (default: ``source`` itself), never following a symlink out of ``root``."""
+    root = (root or source).resolve()
     total = 0
     for file in sorted(source.iterdir())[:MAX_FILES]:
-        if file.is_symlink() or not file.is_file():
+        if file.is_symlink() or not file.is_file() or not file.resolve().is_relative_to(root):
             continue
         if file.suffix == ".py":
             total += file.stat().st_size
@@ -146,12 +158,15 @@ def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, notebook
                 if name.is_absolute() or ".." in name.parts or name.suffix not in (".py", ".ipynb"):
                     continue
                 destination = unpacked / name
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(zipped.read(member))
+                try:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(zipped.read(member))
+                except OSError:  # a name that cannot be a file here (``conv.py`` and ``conv.py/x.py``): left out
+                    continue
     except zipfile.BadZipFile as error:
         raise SubmissionError(f"{archive}: not a readable zip file ({error})") from None
     unpacked.mkdir(exist_ok=True)
-    _copy_folder(_module_folder(unpacked), target, notes, notebook_cells)
+    _copy_folder(_module_folder(unpacked), target, notes, notebook_cells, root=unpacked)
 
 
 def notebook_exercise(path: Path) -> str | None:
@@ -200,7 +215,7 @@ def _mapping(value) -> dict:
 def _cell_source(cell: dict) -> str:
     """A cell's code with IPython magics and shell lines commented out."""
     source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else str(source)
+    source = "".join(map(str, source)) if isinstance(source, list) else str(source)
     return "\n".join("# (left out) " + line if SKIPPED_CELL.match(line) else line for line in source.splitlines())
 
 
@@ -212,7 +227,7 @@ def _guarded(number: int, source: str) -> str:
                f"    print(f'(notebook cell {number} raised {{type(_cell_error).__name__}}; it was skipped)')")
     try:
         compile(guarded, f"<notebook cell {number}>", "exec")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return "\n".join([f"# (notebook cell {number} left out: it does not compile)"]
                          + ["# " + line for line in source.splitlines()])
     return guarded
@@ -226,7 +241,7 @@ def _notebook_to_module(path: Path, target: Path, notes: dict, notebook_cells: s
         notebook = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
             raise ValueError("the top level is not a JSON object with a list of cells")
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: JSON nested too deep
         notes[exercise] = f"{path.name} is not a valid notebook (not readable as JSON: {error}); this exercise scores zero"
         return
     (target / f"{exercise}.py").write_text(notebook_code(notebook, notebook_cells))
@@ -240,6 +255,8 @@ def _static_problem(module: Path) -> str | None:
         tree = ast.parse(module.read_text(encoding="utf-8", errors="replace"), filename=module.name)
     except SyntaxError as error:
         return f"{module.name} has a syntax error at line {error.lineno}: {error.msg}; this exercise scores zero"
+    except (RecursionError, MemoryError):
+        return f"{module.name} is nested too deeply for Python to parse it; this exercise scores zero"
     forbidden = forbidden_imports(tree)
     if forbidden:
         listed = ", ".join(f"{name} (line {line})" for name, line in forbidden)

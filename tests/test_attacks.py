@@ -1090,3 +1090,101 @@ def test_without_bubblewrap_the_report_says_plainly_that_the_submission_was_not_
 def test_bubblewrap_is_available_in_ci_so_the_attack_suite_runs_sandboxed():
     assert bubblewrap() is not None, "CI must run the attack suite inside bubblewrap (apt-get install bubblewrap)"
     assert Sandbox().description.startswith("Sandboxed with bubblewrap")
+
+
+# -- what a submission is made of: symlinks, malformed notebooks and zips, a batch that must go on --------------
+
+import signal
+import threading
+import zipfile
+
+import autograder.batch
+from autograder.batch import run_batch
+from autograder.grading import grade
+
+from builders import build_notebook, build_submission
+
+
+def test_a_symlinked_folder_or_file_in_a_submission_is_not_followed_and_gains_nothing(tmp_path):
+    submission = tmp_path / "s"
+    (submission / "deeper").mkdir(parents=True)
+    (submission / "stuff").symlink_to(REFERENCE_DIR, target_is_directory=True)
+    (submission / "deeper" / "inside").symlink_to(REFERENCE_DIR, target_is_directory=True)
+    (submission / "conv.py").symlink_to(REFERENCE_DIR / "conv.py")
+    result = grade(submission, conv_rubrics(), identity=IDENTITY, sandbox=fast_sandbox())
+    assert result.exercise("conv").score == 0
+    assert "conv.py is missing" in result.exercise("conv").note
+
+
+def test_a_notebook_with_non_string_sources_or_json_nested_too_deep_scores_zero_with_a_note(tmp_path):
+    bad_source = build_notebook(tmp_path / "bad" / "conv.ipynb", "conv")
+    notebook = json.loads(bad_source.read_text())
+    for cell in notebook["cells"]:
+        cell["source"] = [1, 2] if cell["cell_type"] == "code" else cell["source"]
+    bad_source.write_text(json.dumps(notebook))
+    deep = tmp_path / "deep" / "conv.ipynb"
+    deep.parent.mkdir()
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    for submission in (bad_source.parent, deep.parent):
+        result = grade(submission, conv_rubrics(), identity=IDENTITY, sandbox=fast_sandbox())
+        assert result.exercise("conv").score == 0, submission.name
+    assert "not a valid notebook" in result.exercise("conv").note
+
+
+def test_a_module_nested_too_deeply_to_parse_scores_zero_with_a_note(tmp_path):
+    for name, source in (("attributes", "x = a" + ".b" * 100_000 + "\n"), ("unary", "x = " + "-" * 100_000 + "1\n")):
+        result = grade(build_submission(tmp_path / name, {"conv": source}), conv_rubrics(), identity=IDENTITY,
+                       sandbox=fast_sandbox())
+        assert result.exercise("conv").score == 0
+        assert "nested too deeply" in result.exercise("conv").note, name
+
+
+@pytest.mark.parametrize("file_first", [True, False])
+def test_a_zip_holding_a_file_and_a_folder_of_the_same_name_is_graded_without_crashing(tmp_path, file_first):
+    archive = tmp_path / "s.zip"
+    members = [("conv.py", (REFERENCE_DIR / "conv.py").read_text()), ("conv.py/evil.py", "import os\n")]
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, text in members if file_first else members[::-1]:
+            zipped.writestr(name, text)
+    result = grade(archive, conv_rubrics(), identity=IDENTITY, sandbox=fast_sandbox())
+    conv = result.exercise("conv")
+    assert conv.score == conv.max_score if file_first else "conv.py is missing" in conv.note
+
+
+def test_a_batch_is_not_stopped_or_hung_by_symlinks_to_proc_mem_a_fifo_or_kmsg(tmp_path):
+    classroom, out = tmp_path / "class", tmp_path / "out"
+    build_submission(classroom / "alice")
+    mallory = build_submission(classroom / "mallory")
+    os.mkfifo(tmp_path / "fifo")
+    (mallory / "notes.txt").symlink_to("/proc/self/mem")
+    (mallory / "pipe.txt").symlink_to(tmp_path / "fifo")
+    (mallory / "kmsg.txt").symlink_to("/proc/kmsg")
+    batch = threading.Thread(target=run_batch, args=(classroom, out), kwargs={"jobs": 2}, daemon=True)
+    batch.start()
+    batch.join(timeout=300)
+    assert not batch.is_alive(), "the batch hung on a symlink to a FIFO or /proc/kmsg"
+    rows = (out / "gradebook.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["alice", "mallory"]
+    assert all(row.endswith(",graded") for row in rows[1:]), rows
+
+
+def _grade_or_kill_the_pool_process(submission, target, key, rubrics) -> str:
+    """``grade_one`` in a pool process, except that mallory's submission kills it (as the OOM killer would)."""
+    if submission.name == "mallory":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return autograder.batch.grade_one(submission, target, key, rubrics)
+
+
+def test_a_batch_whose_pool_process_is_killed_still_grades_everyone_else_and_writes_the_gradebook(tmp_path,
+                                                                                                  monkeypatch):
+    classroom, out = tmp_path / "class", tmp_path / "out"
+    for name in ("alice", "bob", "mallory", "zoe"):
+        build_submission(classroom / name)
+    monkeypatch.setattr(autograder.batch, "grade_one", _grade_or_kill_the_pool_process)
+    summary = run_batch(classroom, out, jobs=2)
+    rows = {row.split(",")[0]: row for row in (out / "gradebook.csv").read_text().splitlines()[1:]}
+    assert set(rows) == {"alice", "bob", "mallory", "zoe"}
+    assert rows["mallory"].endswith(",error") and summary.errors == 1
+    assert all(rows[name].endswith(",graded") for name in ("alice", "bob", "zoe")), rows
+    report = json.loads((out / "submissions" / "mallory" / "report.json").read_text())
+    assert "killed" in report["exercises"][0]["note"]

@@ -12,13 +12,16 @@ replaced), graded for real in the sandboxed worker with short limits
 
 from __future__ import annotations
 
+import resource
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from autograder.course import REFERENCE_DIR
 from autograder.runner import Runner
-from autograder.sandbox import PidsCgroup
+from autograder.sandbox import PidsCgroup, bubblewrap
 from autograder.submission import stage
 
 from builders import build_submission
@@ -268,3 +271,73 @@ def test_a_function_that_hangs_on_some_inputs_still_runs_on_the_others_until_it_
     assert [result.ok for result in outcomes] == [False, True, False, True, False, False, False]
     assert "did not finish within 1 s" in outcomes[0].failure
     assert outcomes[-1].failure.startswith("not run: an earlier call of conv2d_forward did not finish")
+
+
+FILLS_A_FOLDER = '''
+import errno, os
+
+def fill(folder, megabytes=100):
+    """Bytes written into ``folder`` (in 8 MiB files, under the file size limit) and the error that stopped it."""
+    written, chunk = 0, b"\\1" * 2**20
+    try:
+        for k in range(megabytes // 8 + 1):
+            with open(os.path.join(folder, f"fill{k}"), "wb") as out:
+                for _ in range(8):
+                    if written >= megabytes * 2**20:
+                        return written, None
+                    written += out.write(chunk)
+    except OSError as error:
+        return written, errno.errorcode.get(error.errno, str(error))
+    return written, None
+'''
+
+
+def _shared_memory_bytes() -> int:
+    """The host's shared memory (tmpfs pages included), from /proc/meminfo."""
+    for line in open("/proc/meminfo"):
+        if line.startswith("Shmem:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no Shmem line in /proc/meminfo")
+
+
+@pytest.mark.skipif(bubblewrap() is None, reason="the tmpfs mounts under test exist only in the bubblewrap sandbox")
+def test_writing_outside_tmp_in_the_sandbox_fails_and_cannot_grow_memory(tmp_path):
+    submission = build_submission(tmp_path / "s", {"conv": FILLS_A_FOLDER})
+    hidden = [str(p) for p in Path(sys.base_prefix).resolve().glob("lib/python3*/site-packages")]
+    with stage(submission) as staged, Runner(staged.path, fast_sandbox(call_seconds=10)) as runner:
+        before = _shared_memory_bytes()
+        outcomes = {folder: runner.call("conv", "fill", [folder]).value
+                    for folder in ["/", "/sandbox", "/sandbox/site", "/dev", *hidden]}
+        grown = _shared_memory_bytes() - before  # measured while the worker, and its mounts, still live
+        in_tmp = runner.call("conv", "fill", ["/tmp"]).value
+    for folder, (written, error) in outcomes.items():
+        assert written == 0 and error in ("EROFS", "ENOSPC"), (folder, written, error)
+    assert grown < 100 * 2**20, f"shared memory grew by {grown} bytes"  # 500 MB were attempted
+    assert in_tmp[1] == "ENOSPC" and in_tmp[0] <= 4 * fast_sandbox().limits.file_bytes, in_tmp
+
+
+JSON_BOMB = _wrap('''
+import json as _json, struct as _struct, sys as _sys
+
+_wire = _sys.modules["wire"]
+
+
+def _bomb(header, arrays):
+    """Every reply: a 30 MB JSON header of ten million empty objects (well under the reply size limit)."""
+    head = _json.dumps(dict(header, blobs=[])).encode()[:-1] + b', "junk": [' + b"{}," * 10**7 + b"{}]}"
+    body = _struct.pack(">I", len(head)) + head
+    return _struct.pack(">Q", len(body)) + body
+
+
+_wire.pack = _bomb
+''')
+
+
+def test_a_reply_with_a_huge_json_header_is_refused_unparsed_and_costs_only_its_exercise(tmp_path):
+    rubrics = course_rubrics()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    graded = run_grade(tmp_path / "s", {"conv": JSON_BOMB}, rubrics, sandbox=fast_sandbox())
+    peak_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
+    assert graded.score("conv") == 0 and "malformed reply" in graded.messages("conv")
+    assert all(graded.full(other) for other in other_exercises(rubrics, "conv"))
+    assert peak_growth < 200 * 2**20, f"the grader's peak memory grew by {peak_growth} bytes"  # parsed: gigabytes

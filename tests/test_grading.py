@@ -148,3 +148,37 @@ def test_dropout_that_seeds_a_fixed_generator_when_rng_is_none_loses_points(tmp_
     dropout = result.exercise("dropout")
     assert dropout.score < dropout.max_score
     assert "two calls with rng=None gave the same mask" in json.dumps(to_json_dict(result))
+
+
+OFF_BY_AN_ENCODED_INPUT = (REFERENCE_DIR / "conv.py").read_text() + '''
+_forward = conv2d_forward
+
+
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    out, cache = _forward(x, w, b, stride, pad)
+    return out * (1 + 1e-8 * abs(float(x.flat[0]))), cache
+'''
+
+
+def test_no_relative_error_of_a_hidden_case_reaches_a_report_so_its_digits_cannot_carry_an_input(tmp_path):
+    result = grade(build_submission(tmp_path / "s", {"conv": OFF_BY_AN_ENCODED_INPUT}), CONV)
+    report = to_json_dict(result)
+    hidden = [c for e in report["exercises"] for c in e["criteria"] if c["visibility"] == "hidden"]
+    assert hidden and all(c["relative_error"] is None for c in hidden)
+    assert all(case["relative_error"] is None for c in hidden for case in c["cases"])
+    public = [c for e in report["exercises"] for c in e["criteria"] if c["visibility"] == "public"]
+    assert any(c["relative_error"] for c in public)
+
+
+NAN_BACKWARD = (REFERENCE_DIR / "conv.py").read_text() + '''
+
+
+def conv2d_backward(dout, cache):
+    x_shape, w = cache[0], cache[1]
+    return np.full(x_shape, np.nan), np.full(w.shape, np.nan), np.full(w.shape[0], np.nan)
+'''
+
+
+def test_a_backward_returning_nan_gains_no_point_from_the_gradient_check(tmp_path):
+    result = grade(build_submission(tmp_path / "s", {"conv": NAN_BACKWARD}), CONV)
+    assert all(c.score == 0 for c in result.exercise("conv").criteria if c.id.startswith("conv.gradcheck"))

@@ -47,3 +47,13 @@ def test_a_blob_whose_header_claims_more_data_than_it_holds_is_refused():
     blob = wire.write_npy(np.arange(10.0))
     with pytest.raises(wire.WireError, match="not a plain .npy array"):
         wire.unpack(frame_with_blob(blob[:-8]))
+
+
+def test_a_header_longer_than_the_limit_is_refused_before_it_is_parsed():
+    size = wire.MAX_HEADER_BYTES + 1
+    with pytest.raises(wire.WireError, match=f"header of {size} bytes exceeds"):
+        wire.unpack(struct.pack(">I", size) + b"[" * size)
+    # the longest legitimate header (truncated output and error texts, every character escaped) fits easily
+    texts = {"stdout": "\x00" * 8192, "message": "\x00" * 2000, "traceback": "\x00" * 2000}
+    header, _ = wire.unpack(wire.pack(texts, [])[8:])
+    assert header["stdout"] == texts["stdout"]

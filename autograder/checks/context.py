@@ -39,7 +39,13 @@ class Context:
 
     def result(self, case: Case, passed: bool, message: str = "", relative_error: float | None = None,
                diagnosis: Diagnosis | None = None) -> CaseResult:
-        """A case result carrying, when the case failed, the recognised mistake's hint or else the criterion's."""
+        """A case result carrying, when the case failed, the recognised mistake's hint or else the criterion's.
+
+        A hidden case keeps no relative error: its digits would let a submission read hidden inputs
+        or expected values back out of the report (an output off by a tiny amount that encodes x).
+        """
+        if case.hidden:
+            relative_error = None
         if diagnosis:
             return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint)
         return CaseResult(case.label, passed, message, relative_error,

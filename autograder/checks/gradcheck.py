@@ -28,9 +28,9 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
         return ctx.result(case, False, f"the gradient check could not run: {problem}")
     picks = [layer.outputs.index(name) for name in layer.differentiable]
     outputs = [values[i] for i in picks]
-    if not all(isinstance(out, np.ndarray) and out.dtype.kind == "f" for out in outputs):
+    if not all(isinstance(out, np.ndarray) and out.dtype.kind == "f" and np.all(np.isfinite(out)) for out in outputs):
         ctx.runner.release([values[-1]])
-        return ctx.result(case, False, f"{layer.forward} did not return floating arrays to differentiate")
+        return ctx.result(case, False, f"{layer.forward} did not return finite floating arrays to differentiate")
     rng = case.rng("dout")
     douts = [rng.standard_normal(out.shape) for out in outputs]
     back = ctx.runner.call(layer.exercise, layer.backward, [*douts, values[-1]])
@@ -64,6 +64,8 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
     base = args[path[0]] if len(path) == 1 else args[path[0]][path[1]]
     if not isinstance(grad, np.ndarray) or grad.shape != base.shape or grad.dtype.kind != "f":
         return Verdict(False, f"{name} is not a floating array shaped like its input")
+    if not np.all(np.isfinite(grad)):
+        return Verdict(False, f"{name} holds NaN or infinite values")
     directions = _directions(ctx, case, base.size)
     moved = ctx.runner.perturb(ctx.layer.exercise, ctx.layer.forward, args, path, directions,
                                ctx.criterion.step, picks)
@@ -75,13 +77,16 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
                                        for pair, shape in zip(pairs, shapes) for a in pair):
         return Verdict(False, f"{ctx.layer.forward} returned outputs of another shape or type when its input "
                               f"moved slightly, so {name} could not be checked")
+    if not all(np.all(np.isfinite(a)) for pair in pairs for a in pair):
+        return Verdict(False, f"{ctx.layer.forward} returned NaN or infinite values when its input moved slightly, "
+                              f"so {name} could not be checked")
     numeric = sum(np.tensordot(plus - minus, dout, axes=dout.ndim) for (plus, minus), dout in zip(pairs, douts))
     numeric = numeric / (2 * ctx.criterion.step)
     analytic = directions @ grad.ravel()
     difference = float(np.max(np.abs(numeric - analytic), initial=0.0))
     scale = max(float(np.max(np.abs(numeric), initial=0.0)), float(np.max(np.abs(analytic), initial=0.0)))
     error = difference / max(scale, 1e-12)
-    if difference > ctx.criterion.tolerance * scale + noise:
+    if not difference <= ctx.criterion.tolerance * scale + noise:  # NaN anywhere fails too
         return Verdict(False, f"{name} disagrees with central differences of your forward: relative error "
                               f"{format_error(error, not case.hidden)}", error)
     return Verdict(True, "", error)

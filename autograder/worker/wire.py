@@ -30,6 +30,11 @@ import struct
 import numpy as np
 
 MAX_FRAME_BYTES = 512 * 2**20
+MAX_HEADER_BYTES = 2**20
+"""Largest JSON header accepted. Headers carry trees of small values, blob sizes and texts the worker
+truncates (output to 4096 characters, messages to a few thousand); the largest the course's grading
+produces is about 1 KB. Parsing JSON costs tens of times its size in memory, so a bound far above
+that keeps a hostile header from costing gigabytes."""
 MAX_DEPTH = 16
 NPY_MAGIC = b"\x93NUMPY\x01\x00"
 NPY_HEADER = re.compile(r"\{'descr': '([<>|][biufc]\d+)', 'fortran_order': (False|True), "
@@ -129,23 +134,25 @@ def pack(header: dict, arrays: list) -> bytes:
     return struct.pack(">Q", len(body)) + body
 
 
-def unpack(body: bytes) -> tuple[dict, list]:
+def unpack(body: bytes | bytearray) -> tuple[dict, list]:
     """The header and arrays of one frame's body (the bytes after the length)."""
     if len(body) < 4:
         raise WireError("frame shorter than its header length")
     (head_len,) = struct.unpack(">I", body[:4])
+    if head_len > MAX_HEADER_BYTES:
+        raise WireError(f"header of {head_len} bytes exceeds the limit of {MAX_HEADER_BYTES}")
     try:
         header = json.loads(body[4:4 + head_len].decode())
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise WireError(f"header is not JSON: {type(error).__name__}") from None
     if not isinstance(header, dict) or not isinstance(header.get("blobs"), list):
         raise WireError("header has no list of blobs")
-    arrays, offset = [], 4 + head_len
+    arrays, offset, view = [], 4 + head_len, memoryview(body)  # a view: slicing it copies no blob
     for size in header["blobs"]:
         if type(size) is not int or size < 0 or offset + size > len(body):
             raise WireError("blob sizes do not match the frame")
         try:
-            arrays.append(read_npy(body[offset:offset + size]))
+            arrays.append(read_npy(view[offset:offset + size]))
         except Exception as error:
             raise WireError(f"blob is not a plain .npy array: {error}") from None
         offset += size
@@ -163,11 +170,11 @@ def write_npy(array: np.ndarray) -> bytes:
     return NPY_MAGIC + struct.pack("<H", len(header)) + header.encode("latin-1") + array.tobytes(order="C")
 
 
-def read_npy(blob: bytes) -> np.ndarray:
+def read_npy(blob: bytes | memoryview) -> np.ndarray:
     """The array of one ``.npy`` blob, a fresh writeable copy; never unpickles anything."""
     if blob[:8] == NPY_MAGIC and len(blob) >= 10:
         (head_len,) = struct.unpack("<H", blob[8:10])
-        match = NPY_HEADER.fullmatch(blob[10:10 + head_len].decode("latin-1"))
+        match = NPY_HEADER.fullmatch(bytes(blob[10:10 + head_len]).decode("latin-1"))
         if match:
             dtype = np.dtype(match[1])
             shape = tuple(int(n) for n in match[3].split(",") if n.strip())
