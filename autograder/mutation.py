@@ -1,8 +1,9 @@
 """Rubrics proven by mutation: every catalogued bug, put into the reference, must lose points and be recognised.
 
 A mutant is the reference submission with one exercise's module replaced by the module of a bug of
-the misconception catalogue (:attr:`~autograder.misconceptions.Misconception.source`). It is graded on the rubrics of that exercise and of the exercises that
-import it (:data:`autograder.course.DEPENDS_ON`), in a pool of processes. A bug is *caught* when its
+the misconception catalogue (:attr:`~autograder.misconceptions.Misconception.source`). It is graded
+on the rubrics of that exercise and of the exercises that import it
+(:data:`autograder.course.DEPENDS_ON`), in a pool of processes. A bug is *caught* when its
 exercise loses points and *diagnosed* when at least one case reports it as its misconception; it
 *escapes* unless both. An exercise's mutation score is the share of its bugs caught and diagnosed.
 """

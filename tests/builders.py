@@ -7,12 +7,13 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import REFERENCE_DIR, STUBS_DIR
+from autograder.misconceptions import on_reference  # reference + overrides, as the catalogue's bugs are built
 from autograder.mutation import build_submission  # the one submission builder, also `autograder validate`'s
 from autograder.notebooks import exercise_notebook
 
 CORPUS = Path(__file__).parent / "corpus"
 
-__all__ = ["CORPUS", "build_notebook", "build_submission"]
+__all__ = ["CORPUS", "build_notebook", "build_submission", "on_reference"]
 
 
 def build_notebook(target: Path, exercise: str, source: str | None = None, extra_cells: tuple[str, ...] = (),

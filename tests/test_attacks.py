@@ -22,16 +22,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import zipfile
 from pathlib import Path
 
 import pytest
 
+import autograder.batch
+from autograder.batch import run_batch
 from autograder.course import REFERENCE_DIR, ROOT, RUBRICS_DIR
+from autograder.grading import grade
 from autograder.sandbox import Sandbox, bubblewrap
 
+from builders import build_notebook, build_submission, on_reference
 from hostile import (CONV_ZEROS, IDENTITY, conv_rubrics, course_rubrics, fast_sandbox, leaked_hidden_numbers,
                      hidden_inputs, lingering, marker, run_grade)
 
@@ -413,7 +420,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
 def conv2d_backward(dout, cache):
     return np.zeros(1), np.zeros(1), np.zeros(1)
 ''',
-    "a backward reply without the inputs it was asked to return": (REFERENCE_DIR / "conv.py").read_text() + '''
+    "a backward reply without the inputs it was asked to return": on_reference("conv", '''
 import sys as _sys
 _wire = _sys.modules["wire"]
 _pack = _wire.pack
@@ -431,7 +438,7 @@ def conv2d_backward(dout, cache):
     return _backward(dout, cache)
 
 _wire.pack = _forged
-''',
+'''),
 }
 """Replies a patched worker can send that the grader does not survive (grade() raises)."""
 
@@ -1093,16 +1100,6 @@ def test_bubblewrap_is_available_in_ci_so_the_attack_suite_runs_sandboxed():
 
 
 # -- what a submission is made of: symlinks, malformed notebooks and zips, a batch that must go on --------------
-
-import signal
-import threading
-import zipfile
-
-import autograder.batch
-from autograder.batch import run_batch
-from autograder.grading import grade
-
-from builders import build_notebook, build_submission
 
 
 def test_a_symlinked_folder_or_file_in_a_submission_is_not_followed_and_gains_nothing(tmp_path):

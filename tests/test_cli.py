@@ -8,7 +8,7 @@ import sys
 
 from autograder.course import EXERCISES, REFERENCE_DIR
 
-from builders import build_submission
+from builders import build_submission, on_reference
 
 
 def autograder(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -23,7 +23,7 @@ def test_no_arguments_explains_every_command():
 
 
 def test_grade_json_prints_only_the_contract_report(tmp_path):
-    noisy = (REFERENCE_DIR / "conv.py").read_text() + "\nprint('{\"score\": 1000}')\n"
+    noisy = on_reference("conv", "print('{\"score\": 1000}')\n")
     done = autograder("grade", str(build_submission(tmp_path / "s", {"conv": noisy})), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

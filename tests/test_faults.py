@@ -19,18 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import REFERENCE_DIR
 from autograder.runner import Runner
 from autograder.sandbox import PidsCgroup, bubblewrap
 from autograder.submission import stage
 
-from builders import build_submission
+from builders import build_submission, on_reference
 from hostile import course_rubrics, fast_sandbox, lingering, marker, other_exercises, run_grade
 
 SECONDS_BOUND = 25.0
 """A generous bound on one faulty grade (the submission's limit is 30 s, one call's 2 s)."""
-
-REFERENCE_CONV = (REFERENCE_DIR / "conv.py").read_text()
 
 ONCE = "\n_DONE = set()\n\ndef _once(name):\n    first = name not in _DONE\n    _DONE.add(name)\n    return first\n"
 """A helper for faults that are expensive: do it on the first call only."""
@@ -47,7 +44,7 @@ def fault(name, exercise, source, loss, *keywords):
 
 def _wrap(body: str) -> str:
     """The reference conv with ``body`` wrapping its functions (``_forward``, ``_backward`` are the originals)."""
-    return REFERENCE_CONV + "\n\n_forward, _backward = conv2d_forward, conv2d_backward\n" + body
+    return on_reference("conv", "_forward, _backward = conv2d_forward, conv2d_backward\n" + body)
 
 
 FAULTS = [

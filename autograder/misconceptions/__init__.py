@@ -75,11 +75,16 @@ class Misconception:
     @property
     def source(self) -> str:
         """The whole module with this mistake: the reference module, then the bug's functions."""
-        return f"{(REFERENCE_DIR / f'{self.exercise}.py').read_text()}\n\n{self.path.read_text()}"
+        return on_reference(self.exercise, self.path.read_text())
 
     def load(self) -> ModuleType:
         """The bug module, imported (once per process) as a module of the ``reference`` package."""
         return _load_module(self, f"reference._bug_{self.exercise}_{self.name}")
+
+
+def on_reference(exercise: str, code: str) -> str:
+    """The source of ``reference/<exercise>.py`` with ``code`` after it, whose definitions replace the reference's."""
+    return f"{(REFERENCE_DIR / f'{exercise}.py').read_text()}\n\n{code}"
 
 
 def load_catalogue_file(path: Path) -> tuple[Misconception, ...]:

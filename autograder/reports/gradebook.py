@@ -90,8 +90,7 @@ def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike
         The path written.
     """
     names = [e.name for e in results[0].exercises] if results else list(EXERCISES)
-    rows = [gradebook_header(names), *(gradebook_row(result, names) for result in results)]
-    return atomic_write_text(path, _csv_text(rows))
+    return write_csv([gradebook_header(names), *(gradebook_row(result, names) for result in results)], path)
 
 
 def write_csv(rows: Sequence[Sequence[Any]], path: str | os.PathLike[str]) -> Path:
