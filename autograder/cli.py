@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
-from autograder.course import STUBS_DIR
-from autograder.replay import NotRecorded, StudentReleaseError, is_student_release
-from autograder.submission import NOTEBOOK_CELLS
+from autograder.course.model import COURSE_ENV, Course, CourseError, load_course
+from autograder.judge.replay import NotRecorded, StudentReleaseError, is_student_release
+from autograder.sandbox.staging import NOTEBOOK_CELLS
 
-DESCRIPTION = """\
-Grade numpy implementations of CNN and RNN layers (conv, pooling, rnn, lstm, dropout,
-batchnorm, residual) against reference solutions, in a sandbox, with hidden cases.
+DESCRIPTION = f"""\
+Grade numpy implementations of neural-network layers against a course's reference solutions, in a
+sandbox, with hidden cases, gradient checks and feedback that names classic mistakes.
 
 students:     autograder check [DIR]             public cases, feedback in the terminal
 instructors:  autograder grade SUBMISSION        public and hidden cases (--json for the report)
@@ -23,7 +24,11 @@ instructors:  autograder grade SUBMISSION        public and hidden cases (--json
               autograder release OUT             the student release: stubs, notebooks, public cases
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
-CI:           autograder validate                rubrics valid, reference full marks, stubs zero, mutation score
+              autograder new-exercise NAME       the skeleton of a new exercise of a course
+CI:           autograder validate                course valid, reference full marks, stubs zero, mutation score
+
+Every command grades the built-in course unless --course DIR (or ${COURSE_ENV}) names another,
+and its default assignment unless --assignment NAME names another (`all` is every exercise).
 """
 
 NOTEBOOK_CELLS_HELP = ("which cells of a notebook are graded: 'solution' (its solution cells; the default) or 'all' "
@@ -43,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
+    except CourseError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 2
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
         return 130
@@ -57,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", default=None, type=Path,
                        help="your exercises folder, zip or notebook (default: ./exercises, else the course stubs)")
     check.add_argument("--json", action="store_true", help="print the JSON report instead of the summary")
-    check.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
+    _notebook_cells(check)
+    _course_options(check)
     check.set_defaults(run=run_check)
 
     grade = commands.add_parser("grade", help="grade one submission on public and hidden cases (instructors)")
@@ -67,66 +76,105 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", type=Path, help="also write report.json, feedback.md, feedback.html and "
                                                 "results.json (Gradescope) into this folder")
     grade.add_argument("--verbose", action="store_true", help="show every failed criterion, also of missing files")
-    grade.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
+    _notebook_cells(grade)
+    _course_options(grade)
     grade.set_defaults(run=run_grade)
 
     batch = commands.add_parser("batch", help="grade every submission in DIR into OUT, in parallel (instructors)")
     batch.add_argument("dir", type=Path, help="a folder of submissions (folders, .zip files, notebooks)")
     batch.add_argument("--out", type=Path, required=True, help="where the gradebook and reports go")
     batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
-    batch.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
+    _notebook_cells(batch)
+    _course_options(batch)
     batch.set_defaults(run=run_batch)
 
     report = commands.add_parser("report", help="write the class report of a batch's OUT into OUT (instructors)")
     report.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
+    _course_options(report, assignment=False)
     report.set_defaults(run=run_report)
 
     release = commands.add_parser("release", help="write the student release into OUT (instructors)")
     release.add_argument("out", type=Path, help="a new or empty folder")
+    _course_options(release)
     release.set_defaults(run=run_release)
 
     gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder bundle (instructors)")
     gradescope.add_argument("zip", type=Path, help="the .zip to write, to upload to Gradescope")
+    _course_options(gradescope)
     gradescope.set_defaults(run=run_gradescope)
 
     nbgrader = commands.add_parser("nbgrader", help="grade an nbgrader course's submissions into its gradebook")
     nbgrader.add_argument("course_dir", type=Path, help="the nbgrader course folder (with nbgrader_config.py)")
-    nbgrader.add_argument("assignment", help="the assignment, as released with `nbgrader generate_assignment`")
+    nbgrader.add_argument("nbgrader_assignment", metavar="assignment",
+                          help="the nbgrader assignment, as released with `nbgrader generate_assignment`")
     nbgrader.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    nbgrader.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
+    _notebook_cells(nbgrader)
+    _course_options(nbgrader, assignment_help="grade only the exercises of this assignment of the grader's course "
+                                              "(default: every exercise the nbgrader assignment has a notebook for)")
     nbgrader.set_defaults(run=run_nbgrader)
 
-    validate = commands.add_parser("validate", help="check rubrics, reference and stubs are consistent (CI)")
+    validate = commands.add_parser("validate", help="check a course's rubrics, reference, stubs and catalogue (CI)")
+    validate.add_argument("--strict", action="store_true",
+                          help="fail also when an exercise misses a quality goal (catalogued bugs, correct modules)")
+    _course_options(validate, assignment=False)
     validate.set_defaults(run=run_validate)
+
+    new = commands.add_parser("new-exercise", help="write the skeleton of a new exercise of a course (instructors)")
+    new.add_argument("name", help="the exercise's name, a Python module name such as affine or layer_norm")
+    new.add_argument("--course", type=Path, default=None,
+                     help="the course folder (created if it does not exist; default: the built-in course)")
+    new.set_defaults(run=run_new_exercise)
     return parser
 
 
+def _notebook_cells(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--notebook-cells", choices=NOTEBOOK_CELLS, default="solution", help=NOTEBOOK_CELLS_HELP)
+
+
+def _course_options(parser: argparse.ArgumentParser, assignment: bool = True,
+                    assignment_help: str = "the assignment to grade (default: the course's default; all: every "
+                                           "exercise)") -> None:
+    parser.add_argument("--course", type=Path, default=None,
+                        help=f"the course folder (default: ${COURSE_ENV}, else the built-in course)")
+    if assignment:
+        parser.add_argument("--assignment", default=None, help=assignment_help)
+
+
+def _course(args) -> Course:
+    """The course the command works on; its assignment, when given, is checked to exist."""
+    course = load_course(args.course)
+    if getattr(args, "assignment", None):
+        course.assignment(args.assignment)
+    return course
+
+
 def run_check(args) -> int:
-    folder = args.dir or (Path("exercises") if Path("exercises").is_dir() else STUBS_DIR)
-    return _grade_and_report(folder, mode="check", as_json=args.json, notebook_cells=args.notebook_cells)
+    course = _course(args)
+    folder = args.dir or (Path("exercises") if Path("exercises").is_dir() else course.stubs_dir)
+    return _grade_and_report(folder, course, args, mode="check")
 
 
 def run_grade(args) -> int:
-    return _grade_and_report(args.submission, mode="grade", as_json=args.json, identity=args.identity,
-                             out=args.out, verbose=args.verbose, notebook_cells=args.notebook_cells)
+    return _grade_and_report(args.submission, _course(args), args, mode="grade")
 
 
-def _grade_and_report(submission: Path, mode: str, as_json: bool, identity: str | None = None,
-                      out: Path | None = None, verbose: bool = False, notebook_cells: str = "solution") -> int:
-    from autograder.grading import grade
+def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
+    from autograder.course.rubric import RubricError
+    from autograder.judge.grading import grade
     from autograder.reports import write_gradescope, write_html, write_json, write_markdown
     from autograder.reports.json_report import to_json_text
     from autograder.reports.terminal import print_result
-    from autograder.rubric import RubricError
-    from autograder.submission import SubmissionError
+    from autograder.sandbox.staging import SubmissionError
 
     if not submission.exists():
-        err.print(f"[red]error:[/red] {submission} does not exist (expected a folder, a .zip or a .ipynb)")
+        err.print(f"[red]error:[/red] {escape(str(submission))} does not exist (expected a folder, a .zip or a .ipynb)")
         return 2
+    out = getattr(args, "out", None)
     try:
-        result = grade(submission, mode=mode, identity=identity, notebook_cells=notebook_cells)
+        result = grade(submission, course=course, assignment=args.assignment, mode=mode, identity=getattr(args, "identity", None),
+                       notebook_cells=args.notebook_cells)
     except (RubricError, SubmissionError, NotRecorded) as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 2
     if out:
         out.mkdir(parents=True, exist_ok=True)
@@ -134,34 +182,36 @@ def _grade_and_report(submission: Path, mode: str, as_json: bool, identity: str 
         write_markdown(result, out / "feedback.md")
         write_html(result, out / "feedback.html")
         write_gradescope(result, out / "results.json")
-    if as_json:
+    if args.json:
         sys.stdout.write(to_json_text(result) + "\n")
     else:
-        print_result(result, Console(), verbose=verbose)
+        print_result(result, Console(), verbose=getattr(args, "verbose", False))
         if out:
-            Console().print(f"Reports written to {out}/ (report.json, feedback.md, feedback.html, results.json)")
+            Console().print(f"Reports written to {escape(str(out))}/ (report.json, feedback.md, feedback.html, "
+                            f"results.json)")
     return 0
 
 
 def run_batch(args) -> int:
-    from autograder.batch import run_batch as batch
+    from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
-        err.print(f"[red]error:[/red] {args.dir} is not a folder of submissions")
+        err.print(f"[red]error:[/red] {escape(str(args.dir))} is not a folder of submissions")
         return 2
-    summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells)
+    summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
+                    assignment=args.assignment)
     Console().print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
                     f"be graded, in {summary.seconds:.1f} s. Gradebook: {summary.gradebook}")
     return 0
 
 
 def run_report(args) -> int:
-    from autograder.classreport import ClassReportError, write_class_report
+    from autograder.reports.classreport import ClassReportError, write_class_report
 
     try:
-        report = write_class_report(args.out)
+        report = write_class_report(args.out, _course(args))
     except ClassReportError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 2
     Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
                     f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
@@ -169,12 +219,12 @@ def run_report(args) -> int:
 
 
 def run_release(args) -> int:
-    from autograder.release import ReleaseError, build_release
+    from autograder.integrations.release import ReleaseError, build_release
 
     try:
-        out = build_release(args.out)
+        out = build_release(args.out, _course(args), args.assignment)
     except ReleaseError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 2
     Console().print(f"Student release written to {out}/: exercises/, notebooks/, the public cases, README.md. "
                     f"It holds no reference, hidden case or secret.")
@@ -182,37 +232,52 @@ def run_release(args) -> int:
 
 
 def run_gradescope(args) -> int:
-    from autograder.gradescope_bundle import build_bundle
+    from autograder.integrations.gradescope import build_bundle
 
     if args.zip.suffix != ".zip":
-        err.print(f"[red]error:[/red] {args.zip}: expected a path ending in .zip for the Gradescope bundle")
+        err.print(f"[red]error:[/red] {escape(str(args.zip))}: expected a path ending in .zip for the Gradescope bundle")
         return 2
-    bundle = build_bundle(args.zip)
+    bundle = build_bundle(args.zip, _course(args), args.assignment)
     Console().print(f"Gradescope autograder written to {bundle}: upload it as the assignment's autograder "
                     f"(Ubuntu base image).")
     return 0
 
 
 def run_nbgrader(args) -> int:
-    from autograder.nbgrader_bridge import NbgraderError, grade_assignment
+    from autograder.integrations.nbgrader import NbgraderError, grade_assignment
 
     try:
-        graded = grade_assignment(args.course_dir, args.assignment, students=args.student,
-                                  notebook_cells=args.notebook_cells)
+        graded = grade_assignment(args.course_dir, args.nbgrader_assignment, students=args.student,
+                                  notebook_cells=args.notebook_cells, course=_course(args), exercises=args.assignment)
     except NbgraderError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 2
     for student, result in graded.items():
-        Console().print(f"{student}: {result.score:g} / {result.max_score:g}")
+        Console().print(f"{escape(student)}: {result.score:g} / {result.max_score:g}")
     Console().print(f"Scores of {len(graded)} submission(s) written to the gradebook of {args.course_dir}; "
-                    f"feedback in feedback/<student>/{args.assignment}/")
+                    f"feedback in feedback/<student>/{args.nbgrader_assignment}/")
     return 0
 
 
 def run_validate(args) -> int:
-    from autograder.validate import validate
+    from autograder.judge.validate import validate
 
-    return 0 if validate(Console()) else 1
+    return 0 if validate(Console(), _course(args), strict=args.strict) else 1
+
+
+def run_new_exercise(args) -> int:
+    from autograder.course.scaffold import ScaffoldError, new_exercise
+
+    try:
+        written = new_exercise(args.name, args.course)
+    except ScaffoldError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 2
+    for path in written:
+        Console().print(f"wrote {path}")
+    course = f" --course {args.course}" if args.course else ""
+    Console().print(f"Next: run `autograder validate{course}`; it says, step by step, what is left to write.")
+    return 0
 
 
 if __name__ == "__main__":

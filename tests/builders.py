@@ -1,4 +1,4 @@
-"""Builders shared by the project's tests: one way to make a submission (a folder or a notebook)."""
+"""Builders shared by the project's tests: the built-in course, and one way to make a submission (a folder or a notebook)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,29 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import REFERENCE_DIR, STUBS_DIR
-from autograder.misconceptions import on_reference  # reference + overrides, as the catalogue's bugs are built
-from autograder.mutation import build_submission  # the one submission builder, also `autograder validate`'s
-from autograder.notebooks import exercise_notebook
+from autograder.course import catalogue
+from autograder.course.model import ENGINE_ROOT, load_course
+from autograder.integrations.notebooks import exercise_notebook
+from autograder.judge.mutation import build_submission  # the one submission builder, also `autograder validate`'s
 
+COURSE = load_course()
+"""The built-in course."""
+ROOT = ENGINE_ROOT
+REFERENCE_DIR, STUBS_DIR, RUBRICS_DIR = COURSE.reference_dir, COURSE.stubs_dir, COURSE.rubrics_dir
+EXERCISES = COURSE.assignment()
+"""The exercises of the default assignment, in course order."""
+FUNCTIONS = {spec.name: spec for exercise in COURSE.exercises for spec in exercise.functions}
+"""Every graded function's spec (with its backward), keyed by the function's name."""
 CORPUS = Path(__file__).parent / "corpus"
 
-__all__ = ["CORPUS", "build_notebook", "build_submission", "on_reference"]
+__all__ = ["COURSE", "CORPUS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
+           "build_submission", "on_reference"]
+
+
+def on_reference(exercise: str, code: str) -> str:
+    """The reference module of ``exercise`` with ``code`` after it, whose definitions replace the reference's
+    (how the catalogue's bugs are built)."""
+    return catalogue.on_reference(REFERENCE_DIR / f"{exercise}.py", code)
 
 
 def build_notebook(target: Path, exercise: str, source: str | None = None, extra_cells: tuple[str, ...] = (),
@@ -35,7 +50,7 @@ def build_notebook(target: Path, exercise: str, source: str | None = None, extra
         ``autograder release`` writes for the exercise.
     """
     if notebook is None:
-        filled = exercise_notebook(exercise, (STUBS_DIR / f"{exercise}.py").read_text())
+        filled = exercise_notebook(exercise, (STUBS_DIR / f"{exercise}.py").read_text(), COURSE)
     else:
         filled = nbformat.read(notebook, as_version=4)
     solution = next(cell for cell in filled.cells if cell.metadata.get("nbgrader", {}).get("solution"))

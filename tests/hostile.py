@@ -1,7 +1,7 @@
 """Helpers shared by the attack suite and the fault suite: hostile submissions graded for real.
 
 Every submission is made with :func:`builders.build_submission` (the reference modules, with
-the module under attack replaced) and graded by :func:`autograder.grading.grade` through the real
+the module under attack replaced) and graded by :func:`autograder.judge.grading.grade` through the real
 worker and the real sandbox. These helpers only look at what came out: the scores, every report a
 student can see (JSON, Markdown, HTML, Gradescope, the terminal), the processes left on the machine.
 """
@@ -21,19 +21,19 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from autograder.cases import Secret, build_inputs
-from autograder.course import DEPENDS_ON, REFERENCE_DIR, RUBRICS_DIR
-from autograder.grading import grade, make_cases
+from autograder.judge.cases import Secret, draw_inputs
+from builders import COURSE, REFERENCE_DIR, RUBRICS_DIR, build_submission
+from autograder.judge.grading import grade
+from autograder.judge.cases import make_cases
 from autograder.reports.gradescope import to_gradescope
 from autograder.reports.html import to_html
 from autograder.reports.json_report import to_json_dict
 from autograder.reports.markdown import to_markdown
 from autograder.reports.terminal import print_result
 from autograder.results import SubmissionResult
-from autograder.rubric import Rubric, RubricError, load_rubrics
-from autograder.sandbox import Limits, Sandbox
+from autograder.course.rubric import Rubric, RubricError, load_rubrics
+from autograder.sandbox.isolation import Limits, Sandbox
 
-from builders import build_submission
 
 IDENTITY = "mallory"
 """Whose submission every hostile test grades (seeds the hidden cases)."""
@@ -93,13 +93,13 @@ def conv_rubrics() -> list[Rubric]:
 def course_rubrics(others: int = 2) -> list[Rubric]:
     """conv's rubric plus up to ``others`` more exercises whose rubric exists, loads, and gives the
     reference full marks (others are editing rubrics while tests run; a half-written one is left out)."""
-    chosen = [e for e in OTHER_CANDIDATES if e not in DEPENDS_ON and _reference_full_marks(e)][:others]
+    chosen = [e for e in OTHER_CANDIDATES if not COURSE.exercise(e).uses and _reference_full_marks(e)][:others]
     return list(rubrics_for("conv", *chosen))
 
 
 def other_exercises(rubrics: list[Rubric], faulty: str) -> list[str]:
     """The exercises of ``rubrics`` that a broken ``faulty`` module must not affect."""
-    return [r.exercise for r in rubrics if r.exercise != faulty and faulty not in DEPENDS_ON.get(r.exercise, ())]
+    return [r.exercise for r in rubrics if r.exercise != faulty and faulty not in COURSE.needs(r.exercise)]
 
 
 # -- grading and reading every report ----------------------------------------------------------
@@ -184,7 +184,7 @@ def hidden_inputs(rubrics: list[Rubric], secret: str, identity: str = IDENTITY) 
     for rubric in rubrics:
         for criterion in rubric.criteria:
             for case in make_cases(criterion, "hidden", key, identity):
-                for arg in build_inputs(criterion.layer.forward, case.params, case.rng("inputs")):
+                for arg in draw_inputs(criterion.spec, case, COURSE):
                     values = arg.values() if isinstance(arg, dict) else [arg]
                     arrays += [v for v in values if isinstance(v, np.ndarray) and v.size]
     return arrays

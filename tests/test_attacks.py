@@ -32,13 +32,12 @@ from pathlib import Path
 
 import pytest
 
-import autograder.batch
-from autograder.batch import run_batch
-from autograder.course import REFERENCE_DIR, ROOT, RUBRICS_DIR
-from autograder.grading import grade
-from autograder.sandbox import Sandbox, bubblewrap
+import autograder.integrations.batch
+from autograder.integrations.batch import run_batch
+from builders import REFERENCE_DIR, ROOT, RUBRICS_DIR, build_notebook, build_submission, on_reference
+from autograder.judge.grading import grade
+from autograder.sandbox.isolation import Sandbox, bubblewrap
 
-from builders import build_notebook, build_submission, on_reference
 from hostile import (CONV_ZEROS, IDENTITY, conv_rubrics, course_rubrics, fast_sandbox, leaked_hidden_numbers,
                      hidden_inputs, lingering, marker, run_grade)
 
@@ -791,10 +790,10 @@ def conv2d_backward(dout, cache):
 '''
 
 LAUNCHER = """
-import functools, sys
-import autograder.grading
-from autograder.rubric import load_rubrics
-autograder.grading.load_rubrics = functools.partial(load_rubrics, exercises=tuple(sys.argv[1].split(",")))
+import sys
+import autograder.judge.grading
+from autograder.course.rubric import load_rubrics
+autograder.judge.grading.load_rubrics = lambda course, exercises=None: load_rubrics(course, tuple(sys.argv[1].split(",")))
 from autograder.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -1165,11 +1164,11 @@ def test_a_batch_is_not_stopped_or_hung_by_symlinks_to_proc_mem_a_fifo_or_kmsg(t
     assert all(row.endswith(",graded") for row in rows[1:]), rows
 
 
-def _grade_or_kill_the_pool_process(submission, target, key, rubrics) -> str:
+def _grade_or_kill_the_pool_process(submission, target, key, course, rubrics) -> str:
     """``grade_one`` in a pool process, except that mallory's submission kills it (as the OOM killer would)."""
     if submission.name == "mallory":
         os.kill(os.getpid(), signal.SIGKILL)
-    return autograder.batch.grade_one(submission, target, key, rubrics)
+    return autograder.integrations.batch.grade_one(submission, target, key, course, rubrics)
 
 
 def test_a_batch_whose_pool_process_is_killed_still_grades_everyone_else_and_writes_the_gradebook(tmp_path,
@@ -1177,7 +1176,7 @@ def test_a_batch_whose_pool_process_is_killed_still_grades_everyone_else_and_wri
     classroom, out = tmp_path / "class", tmp_path / "out"
     for name in ("alice", "bob", "mallory", "zoe"):
         build_submission(classroom / name)
-    monkeypatch.setattr(autograder.batch, "grade_one", _grade_or_kill_the_pool_process)
+    monkeypatch.setattr(autograder.integrations.batch, "grade_one", _grade_or_kill_the_pool_process)
     summary = run_batch(classroom, out, jobs=2)
     rows = {row.split(",")[0]: row for row in (out / "gradebook.csv").read_text().splitlines()[1:]}
     assert set(rows) == {"alice", "bob", "mallory", "zoe"}

@@ -12,10 +12,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder.batch import run_batch
-from autograder.course import EXERCISES
+from autograder.integrations.batch import run_batch
+from builders import EXERCISES, build_submission
 
-from builders import build_submission
 
 BROKEN_CONV = "def conv2d_forward(x, w, b, stride=1, pad=0):\n    return x, None\n"
 

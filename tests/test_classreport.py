@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from autograder.classreport import ClassReportError, load_results, misconception_counts, write_class_report
+from autograder.reports.classreport import ClassReportError, load_results, misconception_counts, write_class_report
 from autograder.cli import main
-from autograder.misconceptions import misconception
+from autograder.course.catalogue import misconception
 
-from builders import build_submission
+from builders import COURSE, build_submission
 
 FLIPPED, MOMENTUM = misconception("conv.flipped_kernel"), misconception("batchnorm.reversed_momentum")
 
@@ -72,7 +72,7 @@ def test_the_page_is_self_contained_with_a_png_for_every_plot(batch_out):
 
 
 def test_the_page_counts_each_misconception_once_per_submission_with_its_title(batch_out):
-    counts = {m.id: (m.title, m.submissions) for m in misconception_counts(load_results(batch_out))}
+    counts = {m.id: (m.title, m.submissions) for m in misconception_counts(load_results(batch_out), COURSE)}
     assert counts == {FLIPPED.id: (FLIPPED.title, 2), MOMENTUM.id: (MOMENTUM.title, 2)}
     html = (batch_out / "class-report.html").read_text()
     for bug in (FLIPPED, MOMENTUM):
@@ -113,7 +113,7 @@ def test_the_report_command_writes_the_page_and_fails_clearly_without_a_batch(ba
 
 
 def test_matplotlib_is_imported_by_the_class_report_only():
-    code = ("import sys, autograder.cli, autograder.grading, autograder.batch, autograder.validate, "
-            "autograder.diagnosis; print('matplotlib' in sys.modules)")
+    code = ("import sys, autograder.cli, autograder.judge.grading, autograder.integrations.batch, "
+            "autograder.judge.validate, autograder.judge.diagnosis; print('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
         == "False"

@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-from autograder.course import EXERCISES, REFERENCE_DIR
+from builders import EXERCISES, REFERENCE_DIR, build_submission, on_reference
 
-from builders import build_submission, on_reference
 
 
 def autograder(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.course import EXERCISES
-from autograder.grading import grade
-from autograder.misconceptions import load_catalogue
-from autograder.mutation import affected_by
-from autograder.rubric import load_rubrics
+from builders import CORPUS, COURSE, EXERCISES, build_submission
+from autograder.judge.grading import grade
+from autograder.course.catalogue import load_catalogue
+from autograder.course.rubric import load_rubrics
 
-from builders import CORPUS, build_submission
 
 RUBRICS = load_rubrics()
 CATALOGUE = load_catalogue()
@@ -30,7 +28,7 @@ def test_classic_bug_loses_points_on_its_exercise_and_no_unrelated_one(bug, tmp_
     result = grade(build_submission(tmp_path / "sub", {bug.exercise: bug.source}), RUBRICS, identity="corpus")
     graded = result.exercise(bug.exercise)
     assert graded.score < graded.max_score, f"{bug.id} kept full marks on {bug.exercise}"
-    for other in set(EXERCISES) - set(affected_by(bug.exercise)):
+    for other in set(EXERCISES) - set(COURSE.affected_by(bug.exercise)):
         assert result.exercise(other).score == result.exercise(other).max_score, f"{bug.id} cost points on {other}"
 
 

@@ -8,28 +8,33 @@ fixed hint and nothing of a hidden case.
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import numpy as np
 import pytest
 
-from autograder.cases import Secret
-from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
-from autograder.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
-from autograder.dropout_rules import RULES, Observation, diagnose_dropout
-from autograder.grading import grade, make_cases
-from autograder.misconceptions import CatalogueError, load_catalogue, load_catalogue_file, misconception
-from autograder.mutation import affected_by, grade_mutant
-from autograder.oracle import ReferenceOracle
+from autograder.judge.cases import Secret
+from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission
+from autograder.judge.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
+from autograder.course.hooks import plugin_module
+from autograder.judge.grading import grade
+from autograder.judge.cases import make_cases
+from autograder.course.catalogue import CatalogueError, load_catalogue, load_catalogue_file, misconception
+from autograder.judge.mutation import grade_mutant
+from autograder.judge.oracle import ReferenceOracle
 from autograder.reports.json_report import to_json_dict
-from autograder.rubric import load_rubrics
+from autograder.course.rubric import load_rubrics
 
-from builders import CORPUS, build_submission
 
 CATALOGUE = load_catalogue()
 BUGS = [pytest.param(bug, id=bug.id) for bugs in CATALOGUE.values() for bug in bugs]
-RUBRICS = load_rubrics()
+RUBRICS = load_rubrics(exercises=EXERCISES)
+DROPOUT = plugin_module(COURSE.root / "plugins" / "dropout.py")
+RULES, Observation = DROPOUT.RULES, DROPOUT.Observation
+
+
+def diagnose_dropout(kind, observation):
+    return DROPOUT.diagnose_dropout(CATALOGUE["dropout"], kind, observation)
 
 
 def misconceptions_in(result) -> set[str]:
@@ -89,8 +94,8 @@ def test_every_dropout_rule_names_a_catalogued_dropout_bug_and_every_dropout_bug
 
 def test_a_bug_module_is_loaded_in_the_reference_package_so_the_residual_block_uses_the_reference_conv():
     module = misconception("residual.relu_before_addition").load()
-    assert module.__package__ == "reference"
-    assert module.conv2d_forward is importlib.import_module("reference.conv").conv2d_forward
+    assert module.__package__ == COURSE.reference_package
+    assert module.conv2d_forward is COURSE.reference("conv").conv2d_forward
 
 
 # -- every bug is recognised as itself ------------------------------------------------------------
@@ -123,7 +128,7 @@ def test_a_diagnosis_on_a_hidden_case_carries_the_catalogues_fixed_hint_and_no_c
 @pytest.mark.parametrize("module", sorted(CORPUS.glob("correct/*/*.py")), ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_a_correct_submission_in_another_style_is_never_diagnosed(module, tmp_path):
     exercise = module.parent.name
-    result = grade(build_submission(tmp_path / "s", {exercise: module}), load_rubrics(exercises=affected_by(exercise)),
+    result = grade(build_submission(tmp_path / "s", {exercise: module}), load_rubrics(exercises=COURSE.affected_by(exercise)),
                    identity="diagnosis")
     assert not misconceptions_in(result)
 
@@ -137,7 +142,7 @@ def reference_cases():
     secret = Secret(b"diagnosis", "test")
     for rubric in RUBRICS:
         for criterion in rubric.criteria:
-            if criterion.layer.random:
+            if criterion.spec.random:
                 continue  # dropout is diagnosed by its statistics (see the dropout tests below)
             if criterion.kind in ("forward", "backward") or criterion.property_name == "inputs_unmodified":
                 for visibility in ("public", "hidden"):
@@ -147,18 +152,18 @@ def reference_cases():
 
 @pytest.mark.parametrize("criterion, case", list(reference_cases()))
 def test_the_references_own_results_are_never_diagnosed(criterion, case):
-    layer = criterion.layer
-    args = ReferenceOracle().inputs(layer.forward, case)
-    reference = importlib.import_module(f"reference.{layer.exercise}")
+    spec = criterion.spec
+    args = ReferenceOracle().inputs(spec, case)
+    reference = COURSE.reference(spec.exercise)
     observe = "inputs" if criterion.kind == "property" else "returned"
-    function = layer.forward if criterion.kind == "forward" else layer.backward or layer.forward
-    outcome = run(reference, layer, layer.forward, args, [])
+    function = spec.name if criterion.kind == "forward" else spec.backward or spec.name
+    outcome = run(reference, spec, spec.name, args, [])
     rng = case.rng("dout")
-    douts = [rng.standard_normal(outcome[name].shape) for name in layer.differentiable]
-    actual = run(reference, layer, function, args, douts, observe)
+    douts = [rng.standard_normal(outcome[name].shape) for name in spec.upstream]
+    actual = run(reference, spec, function, args, douts, observe)
     if criterion.outputs:
         actual = outputs(criterion.outputs, [actual[name] for name in criterion.outputs])
-    assert diagnose(layer, function, args, douts, actual, criterion.tolerance, observe) is None
+    assert diagnose(COURSE, spec, function, args, douts, actual, criterion.tolerance, observe) is None
 
 
 # -- the symptom rule -------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.runner import Runner
-from autograder.sandbox import PidsCgroup, bubblewrap
-from autograder.submission import stage
+from autograder.sandbox.runner import Runner
+from autograder.sandbox.isolation import PidsCgroup, bubblewrap
+from autograder.sandbox.staging import stage
 
 from builders import build_submission, on_reference
 from hostile import course_rubrics, fast_sandbox, lingering, marker, other_exercises, run_grade

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.gradescope_bundle import SECRET_FILE, build_bundle
-from autograder.gradescope_run import gradescope_identity, run
-from autograder.secret import DEFAULT_SECRET
+from autograder.integrations.gradescope import SECRET_FILE, build_bundle
+from autograder.integrations.gradescope_run import gradescope_identity, run
+from autograder.judge.secret import DEFAULT_SECRET
 
 from builders import build_submission
 
@@ -41,8 +41,9 @@ def test_the_bundle_holds_the_scripts_the_grader_the_references_the_rubrics_and_
         names = set(archive.namelist())
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         secret = archive.read(SECRET_FILE).decode()
-    assert {"setup.sh", "run_autograder", "pyproject.toml", "autograder/grading.py", "reference/conv.py",
-            "rubrics/conv.yaml", "exercises/conv.py"} <= names
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "autograder/judge/grading.py", "course/course.yaml",
+            "course/reference/conv.py", "course/reference/conv.yaml", "course/rubrics/conv.yaml",
+            "course/misconceptions/conv.yaml", "course/plugins/dropout.py", "course/exercises/conv.py"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert secret == SECRET and DEFAULT_SECRET.decode() not in secret
     assert not [name for name in names if "__pycache__" in name]

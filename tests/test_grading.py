@@ -7,17 +7,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from autograder.cases import Secret, build_inputs
-from autograder.course import EXERCISES, REFERENCE_DIR, STUBS_DIR
-from autograder.grading import grade, make_cases
+from autograder.judge.cases import Secret, draw_inputs
+from builders import COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission, on_reference
+from autograder.judge.grading import grade
+from autograder.judge.cases import make_cases
 from autograder.reports.gradescope import to_gradescope
 from autograder.reports.html import to_html
 from autograder.reports.json_report import to_json_dict
 from autograder.reports.markdown import to_markdown
-from autograder.rubric import load_rubrics
-from autograder.sandbox import Limits, Sandbox
+from autograder.course.rubric import load_rubrics
+from autograder.sandbox.isolation import Limits, Sandbox
 
-from builders import build_submission, on_reference
 
 RUBRICS = load_rubrics()
 CONV = load_rubrics(exercises=("conv",))
@@ -68,7 +68,7 @@ def _hidden_numbers(secret: Secret, identity: str) -> set[str]:
     numbers = set()
     for criterion in CONV[0].criteria:
         for case in make_cases(criterion, "hidden", secret, identity):
-            for arg in build_inputs(criterion.layer.forward, case.params, case.rng("inputs")):
+            for arg in draw_inputs(criterion.spec, case, COURSE):
                 if isinstance(arg, np.ndarray) and arg.size:
                     for v in arg.ravel()[:4]:
                         numbers |= {repr(float(v)), f"{v:.6f}", np.format_float_positional(v, precision=8)}

@@ -16,13 +16,13 @@ pytest.importorskip("nbgrader")
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from autograder.cases import Secret, build_inputs  # noqa: E402
-from autograder.grading import make_cases  # noqa: E402
-from autograder.notebooks import notebook_name, write_notebooks  # noqa: E402
-from autograder.rubric import load_rubrics  # noqa: E402
-from autograder.submission import notebook_exercise  # noqa: E402
+from autograder.judge.cases import Secret, draw_inputs  # noqa: E402
+from autograder.judge.cases import make_cases  # noqa: E402
+from autograder.integrations.notebooks import notebook_name, write_notebooks  # noqa: E402
+from autograder.course.rubric import load_rubrics  # noqa: E402
+from autograder.sandbox.staging import notebook_exercise  # noqa: E402
 
-from builders import build_notebook  # noqa: E402
+from builders import COURSE, build_notebook
 from test_release import hidden_labels  # noqa: E402
 
 ASSIGNMENT = "ps1"
@@ -52,7 +52,7 @@ def hidden_numbers(identity: str) -> set[str]:
     numbers = set()
     for criterion in load_rubrics(exercises=("conv",))[0].criteria:
         for case in make_cases(criterion, "hidden", Secret(SECRET.encode(), "test"), identity):
-            for arg in build_inputs(criterion.layer.forward, case.params, case.rng("inputs")):
+            for arg in draw_inputs(criterion.spec, case, COURSE):
                 if isinstance(arg, np.ndarray) and arg.size:
                     numbers |= {repr(float(v)) for v in arg.ravel()[:4]}
     return {n for n in numbers if len(n.strip("-0.")) >= 4}

@@ -10,13 +10,12 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import EXERCISES, LAYERS, REFERENCE_DIR
-from autograder.grading import grade
-from autograder.notebooks import notebook_name, write_notebooks
-from autograder.rubric import load_rubrics
-from autograder.submission import NOTEBOOK_CELLS, notebook_code, notebook_exercise
+from builders import EXERCISES, FUNCTIONS, REFERENCE_DIR, build_notebook
+from autograder.judge.grading import grade
+from autograder.integrations.notebooks import notebook_name, write_notebooks
+from autograder.course.rubric import load_rubrics
+from autograder.sandbox.staging import NOTEBOOK_CELLS, notebook_code, notebook_exercise
 
-from builders import build_notebook
 
 CONV = load_rubrics(exercises=("conv",))
 SOLUTION_METADATA = {"solution": True, "grade": False, "locked": False, "schema_version": 3}
@@ -28,8 +27,8 @@ def autograder(*args: str) -> subprocess.CompletedProcess:
 
 
 def functions_of(exercise: str) -> set[str]:
-    return {name for layer in LAYERS.values() if layer.exercise == exercise
-            for name in (layer.forward, layer.backward) if name}
+    return {name for layer in FUNCTIONS.values() if layer.exercise == exercise
+            for name in (layer.name, layer.backward) if name}
 
 
 def test_each_exercise_has_a_notebook_that_explains_it_holds_the_stub_and_ends_with_a_check(tmp_path):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.cases import Secret
-from autograder.course import REFERENCE_DIR
-from autograder.grading import grade
-from autograder.rubric import load_rubrics
+from autograder.judge.cases import Secret
+from builders import REFERENCE_DIR
+from autograder.judge.grading import grade
+from autograder.course.rubric import load_rubrics
 
 RUBRICS = load_rubrics()
 SECRETS = 200

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from autograder.course import EXERCISES
-from autograder.rubric import RubricError, load_rubric, load_rubrics
+from builders import EXERCISES
+from autograder.course.rubric import RubricError, load_rubric, load_rubrics
 
 VALID = """\
 exercise: conv

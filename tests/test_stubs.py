@@ -7,10 +7,10 @@ import inspect
 
 import pytest
 
-from autograder.course import EXERCISES, LAYERS
-from autograder.stubs import MarkerError, make_stub, stale_stubs
+from builders import EXERCISES, FUNCTIONS
+from autograder.course.stubs import MarkerError, make_stub, stale_stubs
 
-CONTRACT_FUNCTIONS = sorted({name for layer in LAYERS.values() for name in (layer.forward, layer.backward) if name})
+CONTRACT_FUNCTIONS = sorted({name for layer in FUNCTIONS.values() for name in (layer.name, layer.backward) if name})
 
 
 def test_committed_stubs_are_exactly_what_the_generator_produces():
@@ -19,7 +19,7 @@ def test_committed_stubs_are_exactly_what_the_generator_produces():
 
 @pytest.mark.parametrize("function", CONTRACT_FUNCTIONS)
 def test_stub_has_the_reference_signature_and_docstring(function):
-    exercise = next(layer.exercise for layer in LAYERS.values() if function in (layer.forward, layer.backward))
+    exercise = next(layer.exercise for layer in FUNCTIONS.values() if function in (layer.name, layer.backward))
     reference = getattr(importlib.import_module(f"reference.{exercise}"), function)
     stub = getattr(importlib.import_module(f"exercises.{exercise}"), function)
     assert inspect.signature(stub) == inspect.signature(reference)
@@ -29,9 +29,9 @@ def test_stub_has_the_reference_signature_and_docstring(function):
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_stub_functions_raise_not_implemented_with_a_pointer(exercise):
     module = importlib.import_module(f"exercises.{exercise}")
-    for layer in (layer for layer in LAYERS.values() if layer.exercise == exercise):
-        with pytest.raises(NotImplementedError, match=layer.forward):
-            getattr(module, layer.forward)(*([None] * len(layer.args)))
+    for layer in (layer for layer in FUNCTIONS.values() if layer.exercise == exercise):
+        with pytest.raises(NotImplementedError, match=layer.name):
+            getattr(module, layer.name)(*([None] * len(layer.args)))
 
 
 def test_region_in_a_function_becomes_a_raise_and_module_region_disappears():

@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.worker import wire
+from autograder.sandbox.worker import wire
 
 ARRAYS = [np.arange(6.0).reshape(2, 3), np.array(3.5), np.zeros((0, 4)), np.array([True, False]),
           np.arange(8, dtype=np.int32)[::2], np.asfortranarray(np.ones((3, 2))), np.arange(12.0).reshape(3, 4).T,

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..course import EXERCISES
 from ..results import SubmissionResult
 from ._files import atomic_write_text
 
@@ -89,7 +88,7 @@ def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike
     pathlib.Path
         The path written.
     """
-    names = [e.name for e in results[0].exercises] if results else list(EXERCISES)
+    names = [e.name for e in results[0].exercises] if results else []
     return write_csv([gradebook_header(names), *(gradebook_row(result, names) for result in results)], path)
 
 

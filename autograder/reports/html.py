@@ -22,7 +22,7 @@ TEMPLATE = "feedback.html.j2"
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("autograder", "templates"),
+        loader=jinja2.PackageLoader("autograder", "reports/templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

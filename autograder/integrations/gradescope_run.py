@@ -1,0 +1,67 @@
+"""What a Gradescope bundle's ``run_autograder`` runs: grade one submission into ``results.json``.
+
+``python -m autograder.integrations.gradescope_run ROOT`` grades ``ROOT/submission`` (public and hidden cases,
+in the sandbox) as the student named in ``ROOT/submission_metadata.json``, with the bundle's
+secret, and writes Gradescope's ``ROOT/results/results.json`` (see
+:mod:`autograder.reports.gradescope`). On Gradescope, ``ROOT`` is ``/autograder``. A submission
+that cannot be read at all still gets a ``results.json``: a zero that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder.course.model import load_course
+from autograder.integrations.gradescope import ASSIGNMENT_FILE, SECRET_FILE
+from autograder.judge.grading import grade
+from autograder.reports.gradescope import write_gradescope
+from autograder.results import ExerciseResult, SubmissionResult
+from autograder.sandbox.staging import SubmissionError
+
+
+def run(root: Path) -> SubmissionResult:
+    """Grade ``root/submission`` and write ``root/results/results.json``; return the result."""
+    key = root / "source" / SECRET_FILE
+    if key.is_file() and not os.environ.get("AUTOGRADER_SECRET"):
+        os.environ["AUTOGRADER_SECRET_FILE"] = str(key)
+    identity = gradescope_identity(root / "submission_metadata.json")
+    course = load_course()
+    chosen = root / "source" / ASSIGNMENT_FILE
+    assignment = chosen.read_text().strip() if chosen.is_file() else None
+    try:
+        result = grade(root / "submission", course=course, assignment=assignment, identity=identity)
+    except SubmissionError as error:
+        result = SubmissionResult(identity, [ExerciseResult(name, note=f"could not be graded: {error}")
+                                             for name in course.assignment(assignment)], status="error")
+    result.submission = identity
+    write_gradescope(result, root / "results" / "results.json")
+    return result
+
+
+def gradescope_identity(metadata: Path) -> str:
+    """Who submitted, from Gradescope's submission metadata: the users' ids, joined by ``+``.
+
+    The id stays the same across a student's resubmissions, so their hidden cases do too. Without
+    readable metadata the identity is ``submission``.
+    """
+    try:
+        users = json.loads(metadata.read_text()).get("users") or []
+        ids = sorted(str(user.get("id") or user.get("email")) for user in users)
+    except (OSError, ValueError, AttributeError):
+        ids = []
+    return "+".join(ids) or "submission"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder.integrations.gradescope_run [ROOT]`` (default ``/autograder``)."""
+    argv = sys.argv[1:] if argv is None else argv
+    result = run(Path(argv[0] if argv else "/autograder"))
+    print(f"{result.submission}: {result.score:g} / {result.max_score:g} ({result.status})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

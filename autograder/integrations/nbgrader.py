@@ -1,0 +1,180 @@
+"""``autograder nbgrader COURSE_DIR ASSIGNMENT``: grade an nbgrader course with the sandboxed grader.
+
+nbgrader's own autograder runs hidden tests inside the student's kernel, where a student can read
+or disable them, and its feedback shows them. This bridge keeps nbgrader's course folder, gradebook
+and exports and replaces only the grading: each submission in nbgrader's layout
+(``submitted/<student>/<assignment>/*.ipynb``) is graded by :func:`autograder.grading.grade` on
+public and hidden cases, the hidden ones seeded by the student's id. Through nbgrader's own API,
+every criterion entry becomes a grade cell of its exercise's notebook (named after the entry, with
+the entry's points), and the student's score on it is that cell's grade, so ``nbgrader export`` and
+the formgrader show the scores. The student's feedback, our HTML report with no hidden value,
+goes to ``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader's feedback goes.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from autograder.course.model import Course, load_course
+from autograder.course.rubric import load_rubrics
+from autograder.judge.grading import grade
+from autograder.reports.html import write_html
+from autograder.results import SubmissionResult
+from autograder.sandbox.staging import NotebookCells, notebook_exercise
+
+try:
+    from nbgrader.api import Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import Config, PyFileConfigLoader
+except ImportError:  # the `nbgrader` extra is not installed: grade_assignment says so
+    Gradebook = None
+
+
+class NbgraderError(RuntimeError):
+    """The course cannot be graded: nbgrader is missing, or the course or assignment is not set up."""
+
+
+def grade_assignment(course_dir: Path, assignment: str, students: list[str] | None = None,
+                     notebook_cells: NotebookCells = "solution", course: Course | None = None,
+                     exercises: str | None = None) -> dict[str, SubmissionResult]:
+    """Grade every submission of ``assignment`` and write the scores into the course's gradebook.
+
+    Parameters
+    ----------
+    course_dir : Path
+        The nbgrader course folder (its ``nbgrader_config.py`` is read when present).
+    assignment : str
+        An assignment released with ``nbgrader generate_assignment``.
+    students : list of str, optional
+        Grade only these students; default: every student with a submission.
+    notebook_cells : {"solution", "all"}
+        Which cells of the notebooks are graded.
+    course : Course, optional
+        The grader's course (default: :func:`~autograder.course.model.load_course`).
+    exercises : str, optional
+        One of the course's assignments: grade only its exercises; default: every exercise of the
+        course that the nbgrader assignment has a notebook for.
+
+    Returns
+    -------
+    dict
+        Each graded student's result, by student id.
+
+    Raises
+    ------
+    NbgraderError
+        When nbgrader is not installed, the course has no gradebook, or the assignment is not in it.
+    """
+    if Gradebook is None:
+        raise NbgraderError("nbgrader is not installed: expected `pip install 'dl-autograder[nbgrader]'`")
+    course = course or load_course()
+    coursedir = _course_directory(Path(course_dir))
+    results = {}
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        notebooks = _assignment_notebooks(gradebook, assignment, course_dir, course)
+        chosen = course.assignment(exercises) if exercises else course.names
+        rubrics = load_rubrics(course, tuple(e for e in chosen if e in notebooks))
+        for student, folder in _submissions(coursedir, assignment, students):
+            result = grade(folder, rubrics, course=course, identity=student, notebook_cells=notebook_cells)
+            result.submission = f"{student}/{assignment}"
+            _record(gradebook, assignment, student, coursedir.get_existing_timestamp(str(folder)), notebooks, result)
+            _write_feedback(Path(coursedir.format_path(coursedir.feedback_directory, student, assignment)),
+                            notebooks, result)
+            results[student] = result
+    return results
+
+
+def _course_directory(course_dir: Path) -> CourseDirectory:
+    """nbgrader's view of the course folder, with its ``nbgrader_config.py``.
+
+    Raises
+    ------
+    NbgraderError
+        When the course has no gradebook database yet.
+    """
+    config = Config()
+    if (course_dir / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    coursedir = CourseDirectory(config=config)
+    if "root" not in config.get("CourseDirectory", {}):
+        coursedir.root = str(course_dir.resolve())
+    database = coursedir.db_url.removeprefix("sqlite:///")
+    if coursedir.db_url.startswith("sqlite:///") and not Path(database).is_file():
+        raise NbgraderError(f"{course_dir}: no gradebook at {database}; expected an nbgrader course where "
+                            f"`nbgrader generate_assignment` has been run")
+    return coursedir
+
+
+def _assignment_notebooks(gradebook: Gradebook, assignment: str, course_dir: Path, course: Course) -> dict[str, str]:
+    """The assignment's notebooks named after an exercise, as {exercise: notebook name}.
+
+    Raises
+    ------
+    NbgraderError
+        When the assignment is not in the gradebook or none of its notebooks is an exercise's.
+    """
+    try:
+        names = [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
+    except MissingEntry:
+        raise NbgraderError(f"{course_dir}: no assignment {assignment!r} in the gradebook; expected "
+                            f"`nbgrader generate_assignment {assignment}` to have been run") from None
+    notebooks = {notebook_exercise(Path(f"{name}.ipynb"), course.names): name for name in sorted(names)}
+    notebooks.pop(None, None)
+    if not notebooks:
+        raise NbgraderError(f"{course_dir}: assignment {assignment!r} has the notebooks {sorted(names)}; expected "
+                            f"at least one named after an exercise ({', '.join(course.names)}), e.g. "
+                            f"01_{course.names[0]}.ipynb")
+    return notebooks
+
+
+def _submissions(coursedir: CourseDirectory, assignment: str, students: list[str] | None) -> Iterator[tuple[str, Path]]:
+    """(student id, folder) of every submission of ``assignment`` in nbgrader's submitted layout."""
+    pattern = coursedir.format_path(coursedir.submitted_directory, "(?P<student_id>[^/]+)", re.escape(assignment),
+                                    escape=True)
+    for folder in sorted(glob.glob(coursedir.format_path(coursedir.submitted_directory, "*", glob.escape(assignment)))):
+        match = re.fullmatch(pattern, folder)
+        if match and Path(folder).is_dir() and (students is None or match["student_id"] in students):
+            yield match["student_id"], Path(folder)
+
+
+def _record(gradebook: Gradebook, assignment: str, student: str, timestamp, notebooks: dict[str, str],
+            result: SubmissionResult) -> None:
+    """Write every criterion entry's score as the grade of its grade cell, creating what is missing."""
+    gradebook.update_or_create_student(student)
+    for exercise in result.exercises:
+        for entry in exercise.criteria:
+            gradebook.update_or_create_grade_cell(entry.id, notebooks[exercise.name], assignment,
+                                                  max_score=entry.max_score, cell_type="code")
+    submission = gradebook.update_or_create_submission(assignment, student,
+                                                       **({"timestamp": timestamp} if timestamp else {}))
+    for exercise in result.exercises:
+        submitted = _submitted_notebook(gradebook, submission, notebooks[exercise.name], assignment)
+        for entry in exercise.criteria:
+            cell = gradebook.find_grade_cell(entry.id, notebooks[exercise.name], assignment)
+            row = next((g for g in submitted.grades if g.cell_id == cell.id), None)
+            if row is None:
+                row = Grade(cell_id=cell.id, notebook=submitted)
+                gradebook.db.add(row)
+            row.auto_score, row.needs_manual_grade = entry.score, False
+    gradebook.db.commit()
+
+
+def _submitted_notebook(gradebook: Gradebook, submission: SubmittedAssignment, notebook: str,
+                        assignment: str) -> SubmittedNotebook:
+    """The student's copy of ``notebook`` in the gradebook, created if the submission predates it."""
+    found = next((nb for nb in submission.notebooks if nb.name == notebook), None)
+    if found is None:
+        found = SubmittedNotebook(notebook=gradebook.find_notebook(notebook, assignment), assignment=submission)
+        gradebook.db.add(found)
+    return found
+
+
+def _write_feedback(folder: Path, notebooks: dict[str, str], result: SubmissionResult) -> None:
+    """One HTML feedback page per notebook, for that notebook's exercise (no hidden case's values)."""
+    for exercise in result.exercises:
+        page = SubmissionResult(result.submission, [exercise], mode=result.mode, sandbox=result.sandbox,
+                                seconds=result.seconds, output=result.output)
+        write_html(page, folder / f"{notebooks[exercise.name]}.html")

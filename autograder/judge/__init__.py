@@ -1,0 +1,1 @@
+"""What judges a submission, in the trusted grader: cases, checks, the oracle, diagnosis and scoring."""

@@ -1,0 +1,335 @@
+"""Submissions: from what a student hands in (a folder, a ``.zip``, notebooks) to a folder of modules.
+
+:func:`stage` copies the submission's Python modules into a fresh folder that the worker will
+see read-only, turning notebooks into modules and unpacking zips safely (no absolute paths, no
+``..``, size limits). It then reads every exercise module without running it: a syntax error or
+an import of a forbidden package (torch, scipy, ..., the reference, the grader) costs that
+exercise its points with a message that says so, before any code runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+MAX_FILE_BYTES = 2 * 2**20
+MAX_TOTAL_BYTES = 50 * 2**20
+MAX_FILES = 500
+SKIPPED_CELL = re.compile(r"^\s*[%!]")
+FUTURE_IMPORT = re.compile(r"^from __future__ import .*$", re.MULTILINE)
+NOTEBOOK_CELLS = ("solution", "all")
+"""Which code cells of a notebook become the module: its solution cells, or all but the checks."""
+NotebookCells = Literal["solution", "all"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What staging needs to know of the course.
+
+    Attributes
+    ----------
+    exercises : tuple of str
+        The course's exercises: the modules (and notebooks) looked for.
+    forbidden : tuple of str
+        Top-level packages a module may not import.
+    notebook_cells : {"solution", "all"}
+        Which cells of a notebook become its module (see :func:`notebook_code`).
+    """
+
+    exercises: tuple[str, ...]
+    forbidden: tuple[str, ...] = ()
+    notebook_cells: NotebookCells = "solution"
+
+
+@dataclass
+class StagedSubmission:
+    """A submission laid out as a folder of modules, ready for the worker.
+
+    Attributes
+    ----------
+    path : Path
+        The folder holding ``conv.py``, ``pooling.py`` ... (those present).
+    notes : dict
+        For each exercise that cannot be graded (missing, syntax error, forbidden import),
+        the reason, for the student.
+    identity : str
+        Who the submission belongs to; seeds the hidden cases.
+    """
+
+    path: Path
+    notes: dict = field(default_factory=dict)
+    identity: str = ""
+    _tmp: tempfile.TemporaryDirectory | None = None
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> "StagedSubmission":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be read at all (not a folder, zip or notebook; a broken zip)."""
+
+
+def submission_identity(path: Path) -> str:
+    """The default identity of a submission: its file or folder name without the extension."""
+    path = Path(path)
+    return path.stem if path.suffix in (".zip", ".ipynb") else path.name
+
+
+def stage(path: Path, rules: Rules | None = None, identity: str | None = None) -> StagedSubmission:
+    """Copy a submission's modules into a fresh folder and read them statically.
+
+    ``rules`` name the exercises, the forbidden imports and which notebook cells become modules
+    (default: those of :func:`~autograder.course.model.load_course`'s course, solution cells).
+
+    Raises
+    ------
+    SubmissionError
+        When ``path`` is not a folder, a ``.zip`` or a ``.ipynb``, or cannot be read, or a single
+        notebook is not named after an exercise.
+    """
+    path, rules = Path(path), rules or _course_rules()
+    if rules.notebook_cells not in NOTEBOOK_CELLS:
+        raise ValueError(f"notebook_cells: expected one of {', '.join(NOTEBOOK_CELLS)}, found {rules.notebook_cells!r}")
+    tmp = tempfile.TemporaryDirectory(prefix="autograder-submission-")
+    staged = StagedSubmission(Path(tmp.name) / "exercises", identity=identity or submission_identity(path), _tmp=tmp)
+    staged.path.mkdir()
+    try:
+        if path.is_dir():
+            _copy_folder(_module_folder(path, rules), staged.path, staged.notes, rules, root=path)
+        elif path.suffix == ".zip":
+            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes, rules)
+        elif path.suffix == ".ipynb":
+            if notebook_exercise(path, rules.exercises) is None:
+                first = rules.exercises[0]
+                raise SubmissionError(f"{path}: expected a notebook named after one exercise "
+                                      f"({', '.join(rules.exercises)}), such as {first}.ipynb or 01_{first}.ipynb")
+            _notebook_to_module(path, staged.path, staged.notes, rules)
+        else:
+            raise SubmissionError(f"{path}: expected a folder, a .zip or a .ipynb notebook")
+        for exercise in rules.exercises:
+            staged.notes.setdefault(exercise, _static_problem(staged.path / f"{exercise}.py", rules.forbidden))
+        staged.notes = {k: v for k, v in staged.notes.items() if v}
+    except Exception:
+        staged.cleanup()
+        raise
+    for file in staged.path.rglob("*"):
+        file.chmod(0o755 if file.is_dir() else 0o644)
+    staged.path.chmod(0o755)
+    return staged
+
+
+def _module_folder(folder: Path, rules: Rules) -> Path:
+    """The folder that holds the exercise files: ``folder`` itself or the sub-folder with the most of them."""
+    def count(directory: Path) -> int:
+        return sum((directory / f"{e}.py").exists() or any(directory.glob(f"*{e}*.ipynb")) for e in rules.exercises)
+
+    candidates = [folder] + sorted(p for p in folder.rglob("*") if "__MACOSX" not in p.parts
+                                   and _no_symlink_below(p, folder) and p.is_dir())
+    return max(candidates, key=lambda d: (count(d), -len(d.parts)))
+
+
+def _no_symlink_below(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is reached from ``folder`` without following a symlink (a symlinked file or
+    folder in a submission could point anywhere on the grader's machine, the reference included)."""
+    parts = path.relative_to(folder).parts
+    return not any(folder.joinpath(*parts[:k]).is_symlink() for k in range(1, len(parts) + 1))
+
+
+def _copy_folder(source: Path, target: Path, notes: dict, rules: Rules, root: Path | None = None) -> None:
+    """Copy the modules and notebooks of ``source``, a folder inside the submission ``root``
+    (default: ``source`` itself), never following a symlink out of ``root``."""
+    root = (root or source).resolve()
+    total = 0
+    for file in sorted(source.iterdir())[:MAX_FILES]:
+        if file.is_symlink() or not file.is_file() or not file.resolve().is_relative_to(root):
+            continue
+        if file.suffix == ".py":
+            total += file.stat().st_size
+            if file.stat().st_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
+                continue
+            shutil.copyfile(file, target / file.name)
+        elif file.suffix == ".ipynb":
+            _notebook_to_module(file, target, notes, rules)
+
+
+def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, rules: Rules) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            members = [m for m in zipped.infolist() if not m.is_dir()][:MAX_FILES]
+            if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
+                raise SubmissionError(f"{archive}: unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB")
+            for member in members:
+                name = Path(member.filename)
+                if name.is_absolute() or ".." in name.parts or name.suffix not in (".py", ".ipynb"):
+                    continue
+                destination = unpacked / name
+                try:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(zipped.read(member))
+                except OSError:  # a name that cannot be a file here (``conv.py`` and ``conv.py/x.py``): left out
+                    continue
+    except zipfile.BadZipFile as error:
+        raise SubmissionError(f"{archive}: not a readable zip file ({error})") from None
+    unpacked.mkdir(exist_ok=True)
+    _copy_folder(_module_folder(unpacked, rules), target, notes, rules, root=unpacked)
+
+
+def _course_rules() -> Rules:
+    from autograder.course.model import load_course
+
+    course = load_course()
+    return Rules(course.names, course.forbidden)
+
+
+def notebook_exercise(path: Path, exercises: tuple[str, ...] | None = None) -> str | None:
+    """The exercise a notebook is named after (``conv.ipynb``, ``03_rnn.ipynb``, ``layer_norm.ipynb``), or None.
+
+    The name's words (runs of letters and digits) must contain the exercise's words in a row; when
+    several exercises fit, the one with the most words wins, and a tie means None.
+    """
+    exercises = exercises if exercises is not None else _course_rules().exercises
+    words = re.findall(r"[a-z0-9]+", path.stem.lower())
+    found = {}
+    for exercise in exercises:
+        parts = re.findall(r"[a-z0-9]+", exercise)
+        if any(words[k:k + len(parts)] == parts for k in range(len(words) - len(parts) + 1)):
+            found[exercise] = len(parts)
+    best = max(found.values(), default=0)
+    winners = [exercise for exercise, size in found.items() if size == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def notebook_code(notebook: dict, cells: str = "solution") -> str:
+    """The module code of a notebook.
+
+    With ``cells="solution"`` the module is the notebook's solution cells (nbgrader's ``solution``
+    metadata or the ``solution`` tag), or every code cell when none is marked; with ``cells="all"``
+    it is every code cell. Cells tagged ``check`` are always left out, and so are IPython magics and
+    shell lines. Solution cells are copied as they are; any other cell is guarded by
+    ``try``/``except Exception`` (and left out if it does not compile), so that an error in an
+    unrelated cell does not stop grading. ``from __future__`` imports move to the top.
+    """
+    code = [(n, c) for n, c in enumerate(notebook.get("cells", []), start=1)
+            if isinstance(c, dict) and c.get("cell_type") == "code" and "check" not in _cell_tags(c)]
+    solutions = [(n, c) for n, c in code if _is_solution_cell(c)]
+    chosen = solutions if cells == "solution" and solutions else code
+    sources = [_cell_source(cell) for _, cell in chosen]
+    futures = sorted({line for source in sources for line in FUTURE_IMPORT.findall(source)})
+    sources = [FUTURE_IMPORT.sub("", source) for source in sources]
+    parts = [source if _is_solution_cell(cell) else _guarded(n, source) for (n, cell), source in zip(chosen, sources)]
+    return "\n\n".join(futures + parts) + "\n"
+
+
+def _cell_tags(cell: dict) -> list:
+    tags = _mapping(cell.get("metadata")).get("tags")
+    return tags if isinstance(tags, list) else []
+
+
+def _is_solution_cell(cell: dict) -> bool:
+    nbgrader = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
+    return nbgrader.get("solution") is True or "solution" in _cell_tags(cell)
+
+
+def _mapping(value) -> dict:
+    """``value`` if it is a dict, else an empty one: a notebook's metadata is untrusted JSON."""
+    return value if isinstance(value, dict) else {}
+
+
+def _cell_source(cell: dict) -> str:
+    """A cell's code with IPython magics and shell lines commented out."""
+    source = cell.get("source", "")
+    source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+    return "\n".join("# (left out) " + line if SKIPPED_CELL.match(line) else line for line in source.splitlines())
+
+
+def _guarded(number: int, source: str) -> str:
+    """A cell that is not a solution cell, made unable to stop the module's import (or left out)."""
+    body = "\n".join("    " + line for line in ["pass", *source.splitlines()])
+    guarded = (f"try:  # notebook cell {number}, not a solution cell: an error here must not stop grading\n{body}\n"
+               f"except Exception as _cell_error:\n"
+               f"    print(f'(notebook cell {number} raised {{type(_cell_error).__name__}}; it was skipped)')")
+    try:
+        compile(guarded, f"<notebook cell {number}>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "\n".join([f"# (notebook cell {number} left out: it does not compile)"]
+                         + ["# " + line for line in source.splitlines()])
+    return guarded
+
+
+def _notebook_to_module(path: Path, target: Path, notes: dict, rules: Rules) -> None:
+    exercise = notebook_exercise(path, rules.exercises)
+    if exercise is None:
+        return
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
+            raise ValueError("the top level is not a JSON object with a list of cells")
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: JSON nested too deep
+        notes[exercise] = f"{path.name} is not a valid notebook (not readable as JSON: {error}); this exercise scores zero"
+        return
+    (target / f"{exercise}.py").write_text(notebook_code(notebook, rules.notebook_cells))
+
+
+def _static_problem(module: Path, forbidden: tuple[str, ...]) -> str | None:
+    """Why an exercise module cannot be graded, found without running it; None if it can."""
+    if not module.exists():
+        return f"{module.name} is missing: this exercise scores zero"
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8", errors="replace"), filename=module.name)
+    except SyntaxError as error:
+        return f"{module.name} has a syntax error at line {error.lineno}: {error.msg}; this exercise scores zero"
+    except (RecursionError, MemoryError):
+        return f"{module.name} is nested too deeply for Python to parse it; this exercise scores zero"
+    found = forbidden_imports(tree, forbidden)
+    if found:
+        listed = ", ".join(f"{name} (line {line})" for name, line in found)
+        return (f"{module.name} imports {listed}, which submissions may not use (only numpy and the standard "
+                f"library); this exercise scores zero")
+    return None
+
+
+def forbidden_imports(tree: ast.AST, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Forbidden packages a module imports, as (name, line): import statements, ``__import__`` and
+    ``importlib.import_module`` with a literal name, and relative imports that leave the package."""
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level > 1:
+                names = [("." * node.level) + (node.module or "")]
+            elif node.level == 0:
+                names = [node.module or ""]
+        elif isinstance(node, ast.Call) and _call_name(node.func) in ("__import__", "import_module") and node.args:
+            if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                names = [node.args[0].value]
+        for name in names:
+            top = name.split(".")[0]
+            if name.startswith("..") or top in forbidden:
+                found.append((name, node.lineno))
+    return found
+
+
+def _call_name(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
