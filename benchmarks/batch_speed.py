@@ -22,11 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder.batch import run_batch  # noqa: E402
-from autograder.course import EXERCISES, REFERENCE_DIR  # noqa: E402
-from autograder.grading import grade  # noqa: E402
-from autograder.misconceptions import load_catalogue  # noqa: E402
-from autograder.sandbox import Sandbox  # noqa: E402
+from autograder.course.catalogue import load_catalogue  # noqa: E402
+from autograder.course.model import load_course  # noqa: E402
+from autograder.integrations.batch import run_batch  # noqa: E402
+from autograder.judge.grading import grade  # noqa: E402
+from autograder.sandbox.isolation import Sandbox  # noqa: E402
+
+COURSE = load_course()
+EXERCISES, REFERENCE_DIR = COURSE.assignment(), COURSE.reference_dir
 
 CORRECT = ROOT / "tests" / "corpus" / "correct"
 FAULTS = {

@@ -50,7 +50,7 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from autograder.course.expressions import ExpressionError, evaluate
+from autograder.course.expressions import ExpressionError, evaluate, names
 from autograder.values import RngSeed
 
 ArgKind = Literal["array", "dict", "list", "generator", "value"]
@@ -161,19 +161,40 @@ class InputSpec:
         return Argument(argument.name, argument.kind, spec), given
 
     def _sizes(self, arguments: list, params: dict, rng: np.random.Generator) -> dict:
-        """Every size: the case's, then those bound by shapes the case gives, then the defaults."""
-        bound = {name: params[name] for name in self.sizes if name in params}
+        """Every size, fixed in argument order: a size the case gives, else one an argument's given shape
+        binds (for the arguments after it, so an invalid shape never changes an earlier argument), else
+        its default when an argument first needs it."""
+        fixed = {name: params[name] for name in self.sizes if name in params}
+
+        def fix(name: str) -> None:
+            if name in fixed or name not in self.sizes:
+                return
+            default = self.sizes[name]
+            for needed in _names_in(default):
+                fix(needed)
+            fixed[name] = default
+
         for argument, _ in arguments:
             for leaf, pattern in _shape_patterns(argument):
                 given = params.get(leaf)
                 if isinstance(given, list) and len(given) == len(pattern):
                     for symbol, value in zip(pattern, given):
-                        if isinstance(symbol, str) and symbol in self.sizes and symbol not in bound:
-                            bound[symbol] = value
+                        if isinstance(symbol, str) and symbol in self.sizes and symbol not in fixed:
+                            fixed[symbol] = value
+                for dim in pattern:
+                    for needed in _names_in(dim):
+                        fix(needed)
+        for name in self.sizes:
+            fix(name)
         sizes: dict = {}
-        for name, default in self.sizes.items():
-            sizes[name] = _scalar(bound.get(name, default), sizes, rng, f"size {name}")
+        for name in self.sizes:
+            sizes[name] = _scalar(fixed[name], sizes, rng, f"size {name}")
         return sizes
+
+
+def _names_in(value) -> set[str]:
+    """The names an expression (a size's default, a shape's entry) refers to; none for a number or a draw."""
+    return names(value) if isinstance(value, str) else set()
 
 
 _ABSENT = object()

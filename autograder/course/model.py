@@ -320,11 +320,17 @@ def load_course(root: Path | str | None = None) -> Course:
     CourseError
         With the file, the key and what was expected.
     """
-    return _load_course(course_root(root))
+    root = course_root(root)
+    try:
+        stamp = (root / "course.yaml").stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load_course(root, stamp)
 
 
 @lru_cache(maxsize=16)
-def _load_course(root: Path) -> Course:
+def _load_course(root: Path, stamp: int | None = None) -> Course:
+    """The course in ``root``, loaded once per version of its course file (``stamp``, its modification time)."""
     path = root / "course.yaml"
     if not path.is_file():
         raise CourseError(f"{root}: no course.yaml; expected a course folder (see `autograder new-exercise NAME "

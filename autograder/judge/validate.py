@@ -139,7 +139,8 @@ def next_steps(course: Course, catalogue: dict) -> list[Step]:
     steps = []
     for name in course.names:
         files = [course.reference_dir / f"{name}.py", course.reference_dir / f"{name}.yaml",
-                 course.rubrics_dir / f"{name}.yaml", course.catalogue_dir / f"{name}.yaml"]
+                 course.rubrics_dir / f"{name}.yaml", course.catalogue_dir / f"{name}.yaml",
+                 *sorted((course.catalogue_dir / name).glob("*.py"))]
         for file in files:
             lines = [n for n, line in enumerate(_lines(file), start=1) if TODO in line]
             if lines:
