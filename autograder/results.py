@@ -34,6 +34,8 @@ class CaseResult:
         The largest relative error found, when values were compared.
     misconception, hint : str or None
         A recognised classic bug and the advice for it.
+    wrong : tuple of str
+        The names of the values (outputs, gradients, arguments) found wrong.
     """
 
     label: str
@@ -42,6 +44,7 @@ class CaseResult:
     relative_error: float | None = None
     misconception: str | None = None
     hint: str | None = None
+    wrong: tuple[str, ...] = ()
 
 
 @dataclass

@@ -25,12 +25,15 @@ import numpy as np
 
 from autograder.course import hooks
 from autograder.judge.cases import Case
+from autograder.judge.checks import vocabulary
 from autograder.judge.checks.compare import Verdict, check_array
 from autograder.judge.checks.context import Context, normalize_gradients
 from autograder.judge.diagnosis import Diagnosis
 from autograder.values import RngSeed
 
 BINOMIAL_SIGMAS = 5.0
+OUT_WRONG = vocabulary.wrong(("out",))
+"""A failed hidden case's message: dropout's checks look at its output."""
 SCALE_RTOL = 1e-6
 """Relative tolerance on dropout's 1/(1-p) factor: the forward checks' 1e-6, so a scale rounded to float32 passes."""
 
@@ -65,7 +68,7 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
     if abs(fraction - p) > bound:
         found = "too many or too few units were zeroed" if case.hidden else f"{fraction:.1%} of the units were zeroed"
         return Verdict(False, f"{found}; with p = {p} expected about {p:.0%} (p is the probability of dropping a unit)",
-                       diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])))
+                       diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     kept = ~dropped
     if p < 1 and kept.any():
         ratio = out[kept] / x[kept]
@@ -74,7 +77,7 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
             scale = "by another factor" if case.hidden else f"by about {np.median(ratio):.3g}"
             detail = "are not scaled" if unscaled else f"are scaled {scale}"
             return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}",
-                           diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])))
+                           diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     return Verdict(True)
 
 
@@ -88,7 +91,7 @@ def dropout_eval_identity(ctx: Context, case: Case) -> Verdict:
     verdict = check_array("out", out, args[0], 1e-12, not case.hidden)
     if not verdict.passed:
         return Verdict(False, f"in evaluation mode the output must equal x: {verdict.message}", verdict.relative_error,
-                       _diagnose(ctx, "output", Observation(out, *args[:3])))
+                       _diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     return verdict
 
 
@@ -106,7 +109,7 @@ def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
         ctx.runner.release([values[-1]])
         return Verdict(False, "the forward's output is not inverted dropout of x here (each unit zeroed or scaled "
                               "by 1/(1-p), x itself in evaluation), so the backward cannot be checked",
-                       diagnosis=_diagnose(ctx, "output", Observation(out, x, p, args[2])))
+                       diagnosis=_diagnose(ctx, "output", Observation(out, x, p, args[2])), hidden=OUT_WRONG)
     dout = case.rng("dout").standard_normal(x.shape)
     ctx.run_decoy_forward(case)
     back = ctx.runner.call(ctx.spec.exercise, ctx.spec.backward, [dout, values[-1]])
@@ -119,7 +122,7 @@ def dropout_mask_shared(ctx: Context, case: Case) -> Verdict:
     if not verdict.passed:
         diagnosis = _diagnose(ctx, "gradient", Observation(grads[0], dout, p, args[2], zeros=out == 0))
         return Verdict(False, f"dx must be dout through the forward's mask, scaled like the output: {verdict.message}",
-                       verdict.relative_error, diagnosis)
+                       verdict.relative_error, diagnosis, hidden=vocabulary.wrong(("dx",)))
     return verdict
 
 
@@ -142,12 +145,13 @@ def dropout_same_generator(ctx: Context, case: Case) -> Verdict:
         same = np.array_equal(a == 0, b == 0)
         if seed_a is None and seed_b is None and same:
             return Verdict(False, "two calls with rng=None gave the same mask; rng=None means a fresh "
-                                  "numpy.random.default_rng(), never a fixed seed")
+                                  "numpy.random.default_rng(), never a fixed seed", hidden=OUT_WRONG)
         if seed_a is not None and seed_a == seed_b and not same:
             return Verdict(False, "two generators in the same state gave different masks; draw the mask from rng",
-                           diagnosis=_diagnose(ctx, "generator"))
+                           diagnosis=_diagnose(ctx, "generator"), hidden=OUT_WRONG)
         if seed_a != seed_b and same:
-            return Verdict(False, "generators with different seeds gave the same mask; draw the mask from rng")
+            return Verdict(False, "generators with different seeds gave the same mask; draw the mask from rng",
+                           hidden=OUT_WRONG)
     return Verdict(True)
 
 

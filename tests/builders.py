@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -9,7 +10,8 @@ import nbformat
 from autograder.course import catalogue
 from autograder.course.model import ENGINE_ROOT, load_course
 from autograder.integrations.notebooks import exercise_notebook
-from autograder.judge.mutation import build_submission  # the one submission builder, also `autograder validate`'s
+from autograder.judge.mutation import build_submission, grade_bug  # the one submission builder, also validate's
+from autograder.results import SubmissionResult
 
 COURSE = load_course()
 """The built-in course."""
@@ -20,9 +22,18 @@ EXERCISES = COURSE.assignment()
 FUNCTIONS = {spec.name: spec for exercise in COURSE.exercises for spec in exercise.functions}
 """Every graded function's spec (with its backward), keyed by the function's name."""
 CORPUS = Path(__file__).parent / "corpus"
+PAYLOADS = Path(__file__).parent / "payloads"
+"""Hostile and faulty modules, as files."""
 
-__all__ = ["COURSE", "CORPUS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
-           "build_submission", "on_reference"]
+__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
+           "build_submission", "graded_bug", "on_reference"]
+
+
+@lru_cache(maxsize=None)
+def graded_bug(bug) -> SubmissionResult:
+    """The reference with a catalogued bug in its exercise, graded once per test process on the affected rubrics
+    (the tests that look at one bug's grade share it; ``xdist_group`` keeps them on one process)."""
+    return grade_bug(bug, COURSE)
 
 
 def on_reference(exercise: str, code: str) -> str:

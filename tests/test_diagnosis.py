@@ -14,20 +14,21 @@ import numpy as np
 import pytest
 
 from autograder.judge.cases import Secret
-from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission
+from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug
 from autograder.judge.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
 from autograder.course.hooks import plugin_module
 from autograder.judge.grading import grade
 from autograder.judge.cases import make_cases
 from autograder.course.catalogue import CatalogueError, load_catalogue, load_catalogue_file, misconception
-from autograder.judge.mutation import grade_mutant
+from autograder.judge.mutation import verdict
 from autograder.judge.oracle import ReferenceOracle
 from autograder.reports.json_report import to_json_dict
 from autograder.course.rubric import load_rubrics
 
 
 CATALOGUE = load_catalogue()
-BUGS = [pytest.param(bug, id=bug.id) for bugs in CATALOGUE.values() for bug in bugs]
+BUGS = [pytest.param(bug, id=bug.id, marks=pytest.mark.xdist_group(bug.id)) for bugs in CATALOGUE.values()
+        for bug in bugs]
 RUBRICS = load_rubrics(exercises=EXERCISES)
 DROPOUT = plugin_module(COURSE.root / "plugins" / "dropout.py")
 RULES, Observation = DROPOUT.RULES, DROPOUT.Observation
@@ -103,7 +104,7 @@ def test_a_bug_module_is_loaded_in_the_reference_package_so_the_residual_block_u
 
 @pytest.mark.parametrize("bug", BUGS)
 def test_every_catalogued_bug_put_into_the_reference_loses_points_and_is_diagnosed_as_itself(bug):
-    mutant = grade_mutant(bug)
+    mutant = verdict(bug, graded_bug(bug))
     assert mutant.caught, f"{bug.id} kept full marks on {bug.exercise}"
     assert mutant.diagnosed, f"no case of {bug.id} was diagnosed as {bug.id}"
     assert not mutant.unexplained, (f"{bug.id} was also diagnosed as {mutant.unexplained}: list them under the bug's "

@@ -121,7 +121,7 @@ FAULTS = [
     fault("wrong shapes", "conv",
           _wrap("\ndef conv2d_forward(*args):\n    out, cache = _forward(*args)\n    return out.swapaxes(0, 1), cache\n\n"
                 "def conv2d_backward(dout, cache):\n    return _backward(dout.swapaxes(0, 1), cache)\n"),
-          "zero", "out has shape", "; expected (", "out has the wrong shape"),
+          "zero", "out has shape", "; expected (", "out is wrong on this case"),
     fault("NaN outputs", "conv",
           _wrap("\ndef conv2d_forward(*args):\n    out, cache = _forward(*args)\n    return out * float('nan'), cache\n\n"
                 "def conv2d_backward(dout, cache):\n    return tuple(g * float('nan') for g in _backward(dout, cache))\n"),

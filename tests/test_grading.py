@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import numpy as np
 
 from autograder.judge.cases import Secret, draw_inputs
-from builders import COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission, on_reference
+from builders import COURSE, EXERCISES, PAYLOADS, REFERENCE_DIR, STUBS_DIR, build_submission, on_reference
 from autograder.judge.grading import grade
 from autograder.judge.cases import make_cases
 from autograder.reports.gradescope import to_gradescope
@@ -184,3 +185,24 @@ def test_a_backward_returning_nan_gains_no_point_from_the_gradient_check(tmp_pat
                                               for c in rubric.criteria)) for rubric in CONV]
     result = grade(build_submission(tmp_path / "s", {"conv": NAN_BACKWARD}), ungated)
     assert all(c.score == 0 for c in result.exercise("conv").criteria if c.id.startswith("conv.gradcheck"))
+
+
+def test_public_passes_open_no_hidden_gate_and_both_entries_of_a_criterion_are_gated_alike(tmp_path):
+    submission = build_submission(tmp_path / "s", {"conv": PAYLOADS / "conv_right_on_public_shapes_only.py"})
+    shutil.copyfile(REFERENCE_DIR / "conv.py", submission / "reference_conv.py")
+    result = grade(submission, CONV, identity="mallory")
+    entries = {c.id: c for c in result.exercise("conv").criteria}
+    assert entries["conv.forward"].passed and entries["conv.forward.hidden"].score == 0
+    for gated in ("conv.gradcheck", "conv.invalid_arguments"):
+        assert entries[gated].score == entries[gated + ".hidden"].score == 0, gated
+        assert "Not credited yet" in entries[gated].message and "hidden" in entries[gated].message
+
+
+def test_a_gradient_check_counts_only_where_the_forward_it_differentiates_is_right(tmp_path):
+    zeros = "def conv2d_forward(x, w, b, stride=1, pad=0):\n    return 0 * x[:, :1], None\n\n" \
+            "def conv2d_backward(dout, cache):\n    return 0, 0, 0\n"
+    ungated = [replace(CONV[0], criteria=tuple(replace(c, requires=()) for c in CONV[0].criteria))]
+    result = grade(build_submission(tmp_path / "s", {"conv": on_reference("conv", zeros)}), ungated)
+    gradcheck = [c for c in result.exercise("conv").criteria if c.id.startswith("conv.gradcheck")]
+    assert gradcheck and all(c.score == 0 for c in gradcheck)
+    assert all("fix the forward first" in case.message for c in gradcheck for case in c.cases)

@@ -93,18 +93,21 @@ class _Grader:
         self.oracle, self.course = oracle, course
         self.visibilities = ("public",) if mode == "check" else ("public", "hidden")
         self.public_output: list[str] = []
-        self.passed_any: dict[str, bool] = {}
+        self.passed_any: dict[tuple[str, str], bool] = {}
 
     def grade(self, rubrics: list[Rubric], notes: dict) -> list[ExerciseResult]:
-        """Grade every rubric: first all public cases, then all hidden ones."""
+        """Grade every rubric: first all public cases, then all hidden ones; then apply the gates."""
         results = [ExerciseResult(rubric.exercise, note=notes.get(rubric.exercise)) for rubric in rubrics]
         for visibility in self.visibilities:
+            self.runner.reveal = visibility == "public"
             for rubric, result in zip(rubrics, results):
                 for criterion in rubric.criteria:
                     entry = self._entry(rubric, criterion, visibility, result.note)
                     if entry is not None:
                         result.criteria.append(entry)
         for rubric, result in zip(rubrics, results):
+            self._close_gates(rubric, result)
+            _keep_public_diagnoses(rubric, result)
             order = {c.id: n for n, c in enumerate(rubric.criteria)}
             result.criteria.sort(key=lambda e: (order[e.id.removesuffix(".hidden")], e.visibility == "hidden"))
             if result.note is None:
@@ -119,19 +122,37 @@ class _Grader:
         total = len(criterion.public) + len(criterion.hidden)
         entry = CriterionResult(criterion.id + ("" if visibility == "public" else ".hidden"),
                                 criterion.description, visibility, criterion.points * len(cases) / total)
-        entry.note = note or self._blocker(criterion, self.passed_any, rubric)
+        entry.note = note or self._blocker(criterion, rubric)
         if entry.note is None:
             entry.cases = [self._run(criterion, case) for case in cases]
-            self.passed_any[criterion.id] = self.passed_any.get(criterion.id) or any(c.passed for c in entry.cases)
+            self.passed_any[criterion.id, visibility] = any(c.passed for c in entry.cases)
         return entry
 
-    def _blocker(self, criterion: Criterion, passed_any: dict, rubric: Rubric) -> str | None:
-        failed = [r for r in criterion.requires if not passed_any.get(r)]
+    def _blocker(self, criterion: Criterion, rubric: Rubric) -> str | None:
+        """Why the criterion is not credited: a criterion it requires passed none of its cases of some kind so far.
+
+        A criterion counts only once every criterion it requires has passed at least one of its
+        public cases and at least one of its hidden ones (those it has): passing public cases, whose
+        answers every student can see, does not open the gate of a hidden entry, and both entries of
+        a criterion are gated alike.
+        """
+        failed = [r for r in criterion.requires
+                  if any(self.passed_any.get((r, v)) is False for v in self.visibilities)]
         if not failed:
             return None
         names = {c.id: c.description for c in rubric.criteria}
-        return ("Not credited yet: this criterion counts once your code passes at least one case of "
+        kinds = "public and one hidden case" if self.mode != "check" else "public case"
+        return (f"Not credited yet: this criterion counts once your code passes at least one {kinds} of "
                 + "; ".join(f"'{names[r]}'" for r in failed) + ".")
+
+    def _close_gates(self, rubric: Rubric, result: ExerciseResult) -> None:
+        """Block, after the hidden cases, the public entries whose gate a hidden part closed."""
+        criteria = {c.id: c for c in rubric.criteria}
+        for entry in result.criteria:
+            criterion = criteria[entry.id.removesuffix(".hidden")]
+            note = self._blocker(criterion, rubric) if entry.note is None else None
+            if note:
+                entry.note, entry.cases = note, []
 
     def _run(self, criterion: Criterion, case: Case) -> CaseResult:
         before = len(self.runner.stdout_parts)
@@ -165,3 +186,20 @@ class _Grader:
         if self.mode == "check":
             text += self.runner.raw_output
         return text
+
+
+def _keep_public_diagnoses(rubric: Rubric, result: ExerciseResult) -> None:
+    """Name on a hidden case only a mistake also recognised on a public case of the exercise.
+
+    Which of several bugs a submission mimics on a hidden case is the submission's choice, so it
+    could carry the case's values; a mistake already shown on a public case carries nothing new.
+    """
+    public = {case.misconception for entry in result.criteria if entry.visibility == "public"
+              for case in entry.cases if case.misconception}
+    hints = {c.id: c.hint for c in rubric.criteria}
+    for entry in result.criteria:
+        if entry.visibility != "hidden":
+            continue
+        for case in entry.cases:
+            if case.misconception and case.misconception not in public:
+                case.misconception, case.hint = None, hints[entry.id.removesuffix(".hidden")]

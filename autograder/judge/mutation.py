@@ -112,12 +112,16 @@ def build_submission(folder: Path, replace: dict[str, Path | str] | None = None,
 def grade_mutant(bug: Misconception, course_root: Path | None = None) -> Mutant:
     """Grade the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
     start = time.monotonic()
-    course = load_course(course_root)
+    result = grade_bug(bug, load_course(course_root))
+    return verdict(bug, result, time.monotonic() - start)
+
+
+def grade_bug(bug: Misconception, course: Course) -> SubmissionResult:
+    """The result of the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
     with tempfile.TemporaryDirectory(prefix="autograder-mutant-") as folder:
         submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.source}, course=course)
-        result = grade(submission, course=course, rubrics=_rubrics(course, course.affected_by(bug.exercise)),
-                       identity="mutation")
-    return _verdict(bug, result, time.monotonic() - start)
+        return grade(submission, course=course, rubrics=_rubrics(course, course.affected_by(bug.exercise)),
+                     identity="mutation")
 
 
 @lru_cache(maxsize=None)
@@ -126,7 +130,8 @@ def _rubrics(course: Course, exercises: tuple[str, ...]) -> list[Rubric]:
     return load_rubrics(course, exercises)
 
 
-def _verdict(bug: Misconception, result: SubmissionResult, seconds: float) -> Mutant:
+def verdict(bug: Misconception, result: SubmissionResult, seconds: float = 0.0) -> Mutant:
+    """How the rubrics fared against ``bug``, from the result of its mutant."""
     graded = result.exercise(bug.exercise)
     reported = {case.misconception for exercise in result.exercises for criterion in exercise.criteria
                 for case in criterion.cases if case.misconception}

@@ -39,6 +39,7 @@ def _case(case: CaseResult) -> dict[str, Any]:
         "relative_error": _relative_error(case.relative_error),
         "misconception": case.misconception,
         "hint": case.hint,
+        "wrong": list(case.wrong),
     }
 
 
@@ -111,7 +112,8 @@ def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
             exercise["name"],
             [CriterionResult(c["id"], c.get("description", ""), c["visibility"], c["max_score"],
                              [CaseResult(k["label"], k["passed"], k["message"], k["relative_error"],
-                                         k.get("misconception"), k.get("hint")) for k in c.get("cases", [])],
+                                         k.get("misconception"), k.get("hint"), tuple(k.get("wrong", ())))
+                              for k in c.get("cases", [])],
                              note=None if c.get("cases") else c["message"])
              for c in exercise["criteria"]],
             note=exercise.get("note"),

@@ -102,6 +102,9 @@ class Runner:
         self.broken: dict[str, str] = {}
         self.failures_in_a_row: dict[str, int] = {}
         self.import_errors: dict[str, str] = {}
+        self.reveal = True
+        """Whether the submission's own words (exception texts, exit statuses) may reach a message: not once
+        hidden cases run, when they could carry a hidden case's values."""
         self.imported: set[str] = set()
         self.stdout_parts: list[str] = []
         self._releases: list[int] = []
@@ -126,7 +129,10 @@ class Runner:
         try:
             reply, _ = self._request({"op": "import", "module": exercise}, [], what=f"importing {exercise}.py")
         except WorkerFailure as failure:
-            self.import_errors[exercise] = f"importing {exercise}.py failed: {failure}"
+            self.import_errors[exercise] = f"importing {exercise}.py failed" + (f": {failure}" if self.reveal else "")
+            return self.import_errors[exercise]
+        if not reply.get("ok") and not self.reveal:
+            self.import_errors[exercise] = f"importing {exercise}.py failed"
             return self.import_errors[exercise]
         if not reply.get("ok"):
             error = _error(reply.get("error"))

@@ -39,11 +39,11 @@ def check_backward(ctx: Context, case: Case) -> CaseResult:
         verdict = check_values(ctx.gradient_names(), list(grads), list(expected_grads),
                                ctx.criterion.tolerance, not case.hidden)
     if verdict.passed:
-        return ctx.result(case, True, verdict.message, verdict.relative_error)
+        return ctx.judged(case, verdict)
     if _right_without_decoy(ctx, case, args, douts, expected_grads):
-        return ctx.result(case, False, verdict.message + USES_LAST_FORWARD, verdict.relative_error)
-    diagnosis = ctx.diagnose(spec.backward, args, douts, gradients(spec, back.value))
-    return ctx.result(case, False, verdict.message, verdict.relative_error, diagnosis)
+        verdict.message += USES_LAST_FORWARD
+        return ctx.judged(case, verdict)
+    return ctx.judged(case, verdict, ctx.diagnose(spec.backward, args, douts, gradients(spec, back.value)))
 
 
 USES_LAST_FORWARD = ("; another forward call ran between this forward and its backward, and with none in between "

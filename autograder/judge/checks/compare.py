@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.judge.checks import vocabulary
 from autograder.judge.diagnosis import Diagnosis
 from autograder.sandbox.worker.wire import Opaque
 
@@ -21,12 +22,34 @@ ERROR_FLOOR = 1e-6
 
 @dataclass
 class Verdict:
-    """The outcome of one comparison: passed or not, why, the largest relative error, the mistake recognised."""
+    """The outcome of one comparison.
+
+    Attributes
+    ----------
+    passed : bool
+    message : str
+        Why it failed, in full (shown for public cases).
+    relative_error : float or None
+        The largest relative error found.
+    diagnosis : Diagnosis or None
+        The mistake recognised.
+    wrong : tuple of str
+        The names of the values found wrong.
+    hidden : str or None
+        The message for a hidden case, from :mod:`~autograder.judge.checks.vocabulary` only.
+    """
 
     passed: bool
     message: str = ""
     relative_error: float | None = None
     diagnosis: Diagnosis | None = None
+    wrong: tuple[str, ...] = ()
+    hidden: str | None = None
+
+
+def _wrong(name: str, message: str, error: float | None = None) -> Verdict:
+    """A failed comparison of the value called ``name``."""
+    return Verdict(False, message, error, wrong=(name,), hidden=vocabulary.wrong((name,)))
 
 
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
@@ -63,19 +86,19 @@ def format_error(error: float, reveal: bool) -> str:
 def check_array(name: str, actual, expected: np.ndarray, tolerance: float, reveal: bool) -> Verdict:
     """Check one returned array against the expected one."""
     if not isinstance(actual, np.ndarray) or type(actual) is not np.ndarray:
-        return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a numpy.ndarray")
+        return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected a numpy.ndarray")
     if actual.dtype.kind != "f":
         dtype = actual.dtype if reveal or actual.dtype.kind in "biuc" else "another type"
-        return Verdict(False, f"{name} has dtype {dtype}; expected a floating dtype (float64)")
+        return _wrong(name, f"{name} has dtype {dtype}; expected a floating dtype (float64)")
     if actual.shape != expected.shape:
         if reveal:
-            return Verdict(False, f"{name} has shape {actual.shape}; expected {expected.shape}")
-        return Verdict(False, f"{name} has the wrong shape")
+            return _wrong(name, f"{name} has shape {actual.shape}; expected {expected.shape}")
+        return _wrong(name, f"{name} has the wrong shape")
     if not np.all(np.isfinite(actual)):
-        return Verdict(False, f"{name} contains NaN or infinite values")
+        return _wrong(name, f"{name} contains NaN or infinite values")
     error = relative_error(actual.astype(np.float64), expected)
     if not error <= tolerance:  # NaN-safe
-        return Verdict(False, f"{name} is wrong: relative error {format_error(error, reveal)} "
+        return _wrong(name, f"{name} is wrong: relative error {format_error(error, reveal)} "
                               f"(tolerance {tolerance:g})", error)
     return Verdict(True, "", error)
 
@@ -84,25 +107,25 @@ def check_number(name: str, actual, expected, tolerance: float, reveal: bool) ->
     """Check a returned number: an integer exactly (any integer type, not bool), a float within tolerance."""
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(actual, (bool, np.bool_)):
-            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a bool")
-        return Verdict(bool(actual) == bool(expected), "" if bool(actual) == bool(expected) else f"{name} is wrong")
+            return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected a bool")
+        return Verdict(True) if bool(actual) == bool(expected) else _wrong(name, f"{name} is wrong")
     if isinstance(expected, (int, np.integer)):
         if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (int, np.integer)):
-            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected an int")
+            return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected an int")
         if int(actual) != int(expected):
             found = f" ({int(actual)}; expected {int(expected)})" if reveal else ""
-            return Verdict(False, f"{name} is wrong{found}")
+            return _wrong(name, f"{name} is wrong{found}")
         return Verdict(True)
     floating = isinstance(actual, (float, np.floating)) or (type(actual) is np.ndarray and actual.shape == ()
                                                             and actual.dtype.kind == "f")
     if not floating:
-        return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a float")
+        return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected a float")
     value = float(actual)
     if not np.isfinite(value):
-        return Verdict(False, f"{name} is NaN or infinite")
+        return _wrong(name, f"{name} is NaN or infinite")
     error = abs(value - float(expected)) / max(abs(float(expected)), ERROR_FLOOR)
     if not error <= tolerance:
-        return Verdict(False, f"{name} is wrong: relative error {format_error(error, reveal)} "
+        return _wrong(name, f"{name} is wrong: relative error {format_error(error, reveal)} "
                               f"(tolerance {tolerance:g})", error)
     return Verdict(True, "", error)
 
@@ -111,18 +134,18 @@ def check_structure(name: str, actual, expected, tolerance: float, reveal: bool)
     """Check a returned value shaped like ``expected``: an array or a number, or a tuple, list or dict of them."""
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a dict with keys "
+            return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected a dict with keys "
                                   f"{sorted(expected)}")
         if set(actual) != set(expected):
             found = f"keys {sorted(actual)}" if reveal else "other keys"
-            return Verdict(False, f"{name} has {found}; expected {sorted(expected)}")
+            return _wrong(name, f"{name} has {found}; expected {sorted(expected)}")
         return combine([check_structure(f"{name}['{key}']", actual[key], expected[key], tolerance, reveal)
                         for key in expected])
     if isinstance(expected, (tuple, list)):
         kind = "tuple" if isinstance(expected, tuple) else "list"
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
             count = f"{len(expected)} values" if reveal or kind == "tuple" else "values"
-            return Verdict(False, f"{name} is {describe_type(actual, reveal)}; expected a {kind} of {count}")
+            return _wrong(name, f"{name} is {describe_type(actual, reveal)}; expected a {kind} of {count}")
         return combine([check_structure(f"{name}[{k}]", a, e, tolerance, reveal)
                         for k, (a, e) in enumerate(zip(actual, expected))])
     if isinstance(expected, (int, float, np.generic)):
@@ -136,10 +159,16 @@ def check_values(names: tuple, actual: list, expected: list, tolerance: float, r
 
 
 def combine(verdicts: list[Verdict]) -> Verdict:
-    """One verdict for several values: passed if all passed, with every failure's message."""
+    """One verdict for several values: passed if all passed, with every failure's message and wrong value."""
     errors = [v.relative_error for v in verdicts if v.relative_error is not None]
-    failed = [v.message for v in verdicts if not v.passed]
-    return Verdict(not failed, "; ".join(failed), max(errors) if errors else None)
+    failed = [v for v in verdicts if not v.passed]
+    wrong = tuple(name for v in failed for name in v.wrong)
+    if all(v.wrong and v.hidden == vocabulary.wrong(v.wrong) for v in failed):
+        hidden = vocabulary.wrong(wrong) if failed else None
+    else:
+        hidden = failed[0].hidden if len(failed) == 1 else None
+    return Verdict(not failed, "; ".join(v.message for v in failed), max(errors) if errors else None, wrong=wrong,
+                   hidden=hidden)
 
 
 def unpack_returned(value, count: int, has_cache: bool, function: str, reveal: bool) -> tuple[list | None, str]:

@@ -10,7 +10,8 @@ import numpy as np
 from autograder.course.model import Course, FunctionSpec
 from autograder.course.rubric import Criterion
 from autograder.judge.cases import Case
-from autograder.judge.checks.compare import unpack_returned
+from autograder.judge.checks import vocabulary
+from autograder.judge.checks.compare import Verdict, unpack_returned
 from autograder.judge.diagnosis import Diagnosis, Outcome, diagnose, raised
 from autograder.judge.oracle import ReferenceOracle
 from autograder.results import CaseResult
@@ -50,18 +51,28 @@ class Context:
         return self.oracle.inputs(self.spec, case)
 
     def result(self, case: Case, passed: bool, message: str = "", relative_error: float | None = None,
-               diagnosis: Diagnosis | None = None) -> CaseResult:
+               diagnosis: Diagnosis | None = None, wrong: tuple[str, ...] = (), hidden: str | None = None
+               ) -> CaseResult:
         """A case result carrying, when the case failed, the recognised mistake's hint or else the criterion's.
 
-        A hidden case keeps no relative error: its digits would let a submission read hidden inputs
-        or expected values back out of the report (an output off by a tiny amount that encodes x).
+        A failed hidden case's message is ``hidden``, a phrase of :mod:`~autograder.judge.checks.vocabulary`
+        (by default: the function gave no usable result), and it keeps no relative error: anything
+        the submission controls (exception text, digits of an error, a dtype) could carry the case's values.
         """
         if case.hidden:
             relative_error = None
+            if not passed:
+                message = hidden or vocabulary.failed(self.criterion.function)
         if diagnosis:
-            return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint)
-        return CaseResult(case.label, passed, message, relative_error,
-                          hint=None if passed else self.criterion.hint)
+            return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint,
+                              wrong=wrong)
+        return CaseResult(case.label, passed, message, relative_error, hint=None if passed else self.criterion.hint,
+                          wrong=wrong)
+
+    def judged(self, case: Case, verdict: Verdict, diagnosis: Diagnosis | None = None) -> CaseResult:
+        """The case result of a comparison's ``verdict``."""
+        return self.result(case, verdict.passed, verdict.message, verdict.relative_error,
+                           diagnosis or verdict.diagnosis, verdict.wrong, verdict.hidden)
 
     def diagnose(self, function: str, args: list, douts: list, actual: Outcome, observe: str = "returned",
                  tolerance: float | None = None) -> Diagnosis | None:

@@ -24,4 +24,4 @@ def check_forward(ctx: Context, case: Case) -> CaseResult:
     actual = [values[i] for i in picks]
     verdict = check_values(names, actual, [expected[i] for i in picks], ctx.criterion.tolerance, not case.hidden)
     diagnosis = None if verdict.passed else ctx.diagnose(spec.name, args, [], outputs(names, actual))
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error, diagnosis)
+    return ctx.judged(case, verdict, diagnosis)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.judge.cases import Case
+from autograder.judge.checks import vocabulary
 from autograder.judge.checks.compare import Verdict, check_values, combine, describe_type, format_error
 from autograder.judge.checks.context import Context, normalize_gradients
 from autograder.results import CaseResult
@@ -37,13 +38,14 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
     differentiated = [values[i] for i in picks]
     if not all(_finite_floats(out) for out in differentiated):
         ctx.runner.release(release)
-        return ctx.result(case, False, f"{spec.name} did not return finite floating values to differentiate")
+        return ctx.result(case, False, f"{spec.name} did not return finite floating values to differentiate",
+                          hidden=vocabulary.forward_wrong(spec.name))
     expected = spec.split(ctx.oracle.call(spec, args))
     right = check_values(outputs, differentiated, [expected[i] for i in picks], _FORWARD_TOLERANCE, False)
     if not right.passed:
         ctx.runner.release(release)
-        return ctx.result(case, False, f"{spec.name} is wrong on this case, so the gradient check does not count "
-                                       f"here: fix the forward first")
+        return ctx.result(case, False, vocabulary.forward_wrong(spec.name), wrong=right.wrong,
+                          hidden=vocabulary.forward_wrong(spec.name))
     douts, grads, problem = _gradients(ctx, case, values, differentiated)
     ctx.runner.release(release)
     if problem:
@@ -53,7 +55,10 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
     verdicts = [_check_leaf(ctx, case, args, path, name, grad, douts, picks, noise)
                 for path, name, grad in _leaves(ctx, args, grads)]
     verdict = combine(verdicts)
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error)
+    failed = [v for v in verdicts if not v.passed]
+    if failed and all(v.wrong and v.hidden == vocabulary.disagree(v.wrong) for v in failed):
+        verdict.hidden = vocabulary.disagree(verdict.wrong)
+    return ctx.judged(case, verdict)
 
 
 _FORWARD_TOLERANCE = 1e-6
@@ -100,9 +105,10 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
     spec = ctx.spec
     base = args[path[0]] if len(path) == 1 else args[path[0]][path[1]]
     if not isinstance(grad, np.ndarray) or grad.shape != base.shape or grad.dtype.kind != "f":
-        return Verdict(False, f"{name} is not a floating array shaped like its input")
+        return Verdict(False, f"{name} is not a floating array shaped like its input", wrong=(name,),
+                       hidden=vocabulary.wrong((name,)))
     if not np.all(np.isfinite(grad)):
-        return Verdict(False, f"{name} holds NaN or infinite values")
+        return Verdict(False, f"{name} holds NaN or infinite values", wrong=(name,), hidden=vocabulary.wrong((name,)))
     directions = _directions(ctx, case, base.size)
     moved = ctx.runner.perturb(spec.exercise, spec.name, args, path, directions, ctx.criterion.step, picks)
     if not moved.ok:
@@ -124,7 +130,8 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
     error = difference / max(scale, 1e-12)
     if not difference <= ctx.criterion.tolerance * scale + noise:  # NaN anywhere fails too
         return Verdict(False, f"{name} disagrees with central differences of your forward: relative error "
-                              f"{format_error(error, not case.hidden)}", error)
+                              f"{format_error(error, not case.hidden)}", error, wrong=(name,),
+                       hidden=vocabulary.disagree((name,)))
     return Verdict(True, "", error)
 
 

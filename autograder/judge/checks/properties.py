@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.course import hooks
+from autograder.judge.checks import vocabulary
 from autograder.judge.cases import Case
 from autograder.judge.checks.compare import Verdict, check_values, unpack_returned
 from autograder.judge.checks.context import Context
@@ -36,11 +37,12 @@ def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
             ctx.runner.release(handles)
             diagnosis = ctx.diagnose(spec.name, args, [], outputs(spec.outputs, values), tolerance=1e-6)
             return Verdict(False, f"{spec.name} must also compute the right output here: {correct.message}",
-                           diagnosis=diagnosis)
+                           diagnosis=diagnosis, wrong=correct.wrong, hidden=correct.hidden)
     changed = _changed(spec.args, args, call.inputs_after)
     if changed:
         ctx.runner.release(handles)
         return Verdict(False, f"{spec.name} modified its argument(s) {', '.join(changed)} in place",
+                       wrong=_names(changed), hidden=vocabulary.modified(spec.name, _names(changed)),
                        diagnosis=ctx.diagnose(spec.name, args, [], arguments(spec.args, call.inputs_after),
                                               observe="inputs"))
     if not spec.backward_applies(args):
@@ -57,9 +59,15 @@ def inputs_unmodified(ctx: Context, case: Case) -> Verdict:
     if changed:
         after = {**arguments(spec.upstream_names, back.inputs_after[:len(douts)]),
                  **arguments(spec.args, back.forward_inputs_after or [])}
-        return Verdict(False, f"{spec.backward} modified {', '.join(changed)} in place",
+        return Verdict(False, f"{spec.backward} modified {', '.join(changed)} in place", wrong=_names(changed),
+                       hidden=vocabulary.modified(spec.backward, _names(changed)),
                        diagnosis=ctx.diagnose(spec.backward, args, douts, after, observe="inputs"))
     return Verdict(True)
+
+
+def _names(changed: list[str]) -> tuple[str, ...]:
+    """The argument names of ``_changed``'s descriptions (``params (its keys)`` is ``params``)."""
+    return tuple(change.split(" ")[0] for change in changed)
 
 
 def _changed(names, before, after) -> list[str]:
@@ -96,11 +104,12 @@ def raises_value_error(ctx: Context, case: Case) -> Verdict:
         call = ctx.runner.call(spec.exercise, function, args)
     if call.ok:
         return Verdict(False, f"{function} accepted an invalid argument without raising ValueError",
-                       diagnosis=_accepted(ctx, function, args, douts, call.value))
+                       diagnosis=_accepted(ctx, function, args, douts, call.value),
+                       hidden=vocabulary.no_value_error(function))
     if call.error and call.error.get("is_value_error"):
         return Verdict(True)
     return Verdict(False, f"expected ValueError, but {ctx.problem(function, call, case)}",
-                   diagnosis=ctx.diagnose_error(function, args, douts, call))
+                   diagnosis=ctx.diagnose_error(function, args, douts, call), hidden=vocabulary.no_value_error(function))
 
 
 def _accepted(ctx: Context, function: str, args: list, douts: list, value) -> Diagnosis | None:
@@ -114,5 +123,4 @@ def _accepted(ctx: Context, function: str, args: list, douts: list, value) -> Di
 
 def check_property(ctx: Context, case: Case) -> CaseResult:
     """Run the property the criterion names (the engine's own, or a course plug-in's)."""
-    verdict = ctx.course.hooks.properties[ctx.criterion.property_name].check(ctx, case)
-    return ctx.result(case, verdict.passed, verdict.message, verdict.relative_error, verdict.diagnosis)
+    return ctx.judged(case, ctx.course.hooks.properties[ctx.criterion.property_name].check(ctx, case))
