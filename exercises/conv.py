@@ -9,48 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def _pair(value: int | tuple[int, int], name: str, minimum: int) -> tuple[int, int]:
-    """Read an int or a pair of ints ``(h, w)`` as a validated pair ``(h, w)``.
-
-    A provided helper: ``_pair(stride, "stride", 1)`` and ``_pair(pad, "pad", 0)`` give the
-    per-axis values and raise the ``ValueError`` the contract asks for.
-
-    Parameters
-    ----------
-    value : int or pair of ints
-        ``3`` means ``(3, 3)``; ``(1, 2)`` means 1 along the height and 2 along the width.
-        Booleans are not accepted as ints.
-    name : str
-        The argument's name, used in the error message.
-    minimum : int
-        The smallest value allowed on each axis (1 for a stride or a kernel, 0 for a padding).
-
-    Returns
-    -------
-    tuple of int
-        ``(h, w)``.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not an int or a pair of ints, or is smaller than ``minimum``.
-    """
-
-    def is_int(v: object) -> bool:
-        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-    if is_int(value):
-        pair = (int(value), int(value))
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value):
-        pair = (int(value[0]), int(value[1]))
-    else:
-        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
-    if min(pair) < minimum:
-        kind = {0: "non-negative", 1: "positive"}.get(minimum, f"at least {minimum}")
-        raise ValueError(f"{name} must be {kind} on both axes, got {value!r}")
-    return pair
-
-
 def conv2d_forward(
     x: np.ndarray,
     w: np.ndarray,
@@ -132,3 +90,45 @@ def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
     contribute nothing. Neither ``dout`` nor the cache is modified.
     """
     raise NotImplementedError('conv2d_backward: sum dout for db, correlate dout with the windows for dw, scatter it back for dx')
+
+
+def _pair(value: int | tuple[int, int], name: str, minimum: int) -> tuple[int, int]:
+    """Read an int or a pair of ints ``(h, w)`` as a validated pair ``(h, w)``.
+
+    A provided helper: ``_pair(stride, "stride", 1)`` and ``_pair(pad, "pad", 0)`` give the
+    per-axis values and raise the ``ValueError`` the contract asks for.
+
+    Parameters
+    ----------
+    value : int or pair of ints
+        ``3`` means ``(3, 3)``; ``(1, 2)`` means 1 along the height and 2 along the width.
+        Booleans are not accepted as ints.
+    name : str
+        The argument's name, used in the error message.
+    minimum : int
+        The smallest value allowed on each axis (1 for a stride or a kernel, 0 for a padding).
+
+    Returns
+    -------
+    tuple of int
+        ``(h, w)``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not an int or a pair of ints, or is smaller than ``minimum``.
+    """
+
+    def is_int(v: object) -> bool:
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    if is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
+    if min(pair) < minimum:
+        kind = {0: "non-negative", 1: "positive"}.get(minimum, f"at least {minimum}")
+        raise ValueError(f"{name} must be {kind} on both axes, got {value!r}")
+    return pair

@@ -18,30 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# BEGIN SOLUTION
-
-
-def _check_stats_shapes(num_features: int, axis: str, **arrays: np.ndarray) -> None:
-    """Raise ``ValueError`` unless every array has shape ``(num_features,)``."""
-    for name, array in arrays.items():
-        shape = np.shape(array)
-        if shape != (num_features,):
-            raise ValueError(
-                f"{name} must have shape ({num_features},), one entry per {axis} of x, got shape {shape}"
-            )
-
-
-def _check_enough_values(count: int, count_name: str, unit: str, x_shape: tuple) -> None:
-    """Raise ``ValueError`` when a training batch has fewer than two values per feature or channel."""
-    if count < 2:
-        raise ValueError(
-            f"training batch norm needs more than 1 value per {unit} to compute batch statistics (as PyTorch); "
-            f"got {count_name} = {count} for x of shape {x_shape} (evaluation mode, train=False, works for one example)"
-        )
-
-
-# END SOLUTION
-
 
 def batchnorm_forward(
     x: np.ndarray,
@@ -245,3 +221,26 @@ def spatial_batchnorm_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarr
     dx = dx_rows.reshape(n, h, w, c).transpose(0, 3, 1, 2)
     return np.ascontiguousarray(dx), dgamma, dbeta
     # END SOLUTION
+
+
+# BEGIN SOLUTION
+def _check_stats_shapes(num_features: int, axis: str, **arrays: np.ndarray) -> None:
+    """Raise ``ValueError`` unless every array has shape ``(num_features,)``."""
+    for name, array in arrays.items():
+        shape = np.shape(array)
+        if shape != (num_features,):
+            raise ValueError(
+                f"{name} must have shape ({num_features},), one entry per {axis} of x, got shape {shape}"
+            )
+
+
+def _check_enough_values(count: int, count_name: str, unit: str, x_shape: tuple) -> None:
+    """Raise ``ValueError`` when a training batch has fewer than two values per feature or channel."""
+    if count < 2:
+        raise ValueError(
+            f"training batch norm needs more than 1 value per {unit} to compute batch statistics (as PyTorch); "
+            f"got {count_name} = {count} for x of shape {x_shape} (evaluation mode, train=False, works for one example)"
+        )
+
+
+# END SOLUTION

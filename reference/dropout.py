@@ -10,32 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# BEGIN SOLUTION
-import numbers
-
-
-def _check_probability(p: object) -> None:
-    """Raise ``ValueError`` unless ``p`` is a real number in [0, 1]."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise ValueError(f"dropout: p must be a real number in [0, 1], got {p!r} of type {type(p).__name__}")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p is the probability of dropping a unit and must lie in [0, 1], got {p!r}")
-
-
-def _check_generator(rng: object) -> np.random.Generator:
-    """Return ``rng``, or a fresh generator when it is None; raise ``ValueError`` for anything else."""
-    if rng is None:
-        return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            "dropout: rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(seed)) or None, "
-            f"got {type(rng).__name__}"
-        )
-    return rng
-
-
-# END SOLUTION
-
 
 def dropout_forward(
     x: np.ndarray,
@@ -122,3 +96,30 @@ def dropout_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
         )
     return dout * mask
     # END SOLUTION
+
+
+# BEGIN SOLUTION
+import numbers
+
+
+def _check_probability(p: object) -> None:
+    """Raise ``ValueError`` unless ``p`` is a real number in [0, 1]."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise ValueError(f"dropout: p must be a real number in [0, 1], got {p!r} of type {type(p).__name__}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p is the probability of dropping a unit and must lie in [0, 1], got {p!r}")
+
+
+def _check_generator(rng: object) -> np.random.Generator:
+    """Return ``rng``, or a fresh generator when it is None; raise ``ValueError`` for anything else."""
+    if rng is None:
+        return np.random.default_rng()
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            "dropout: rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(seed)) or None, "
+            f"got {type(rng).__name__}"
+        )
+    return rng
+
+
+# END SOLUTION

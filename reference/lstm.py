@@ -44,96 +44,6 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     return np.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
-# BEGIN SOLUTION
-
-
-def _as_float64(*arrays: object) -> tuple[np.ndarray, ...]:
-    """The arguments as float64 ndarrays (no copy when they already are)."""
-    return tuple(np.asarray(a, dtype=np.float64) for a in arrays)
-
-
-def _check_ndim(function: str, name: str, array: np.ndarray, layout: str) -> None:
-    """Raise ``ValueError`` unless ``array`` has as many axes as ``layout``, e.g. ``"(N, D)"``."""
-    ndim = len([axis for axis in layout.strip("()").split(",") if axis.strip()])
-    if array.ndim != ndim:
-        raise ValueError(
-            f"{function}: {name} must be {ndim}-D with shape {layout}, "
-            f"got a {array.ndim}-D array of shape {array.shape}"
-        )
-
-
-def _check_weights(function: str, x: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> int:
-    """Check Wx (D, 4H), Wh (H, 4H) and b (4H,) against the last axis D of x; return H."""
-    _check_ndim(function, "Wx", Wx, "(D, 4H)")
-    _check_ndim(function, "Wh", Wh, "(H, 4H)")
-    _check_ndim(function, "b", b, "(4H,)")
-    H = Wh.shape[0]
-    if Wh.shape != (H, 4 * H):
-        raise ValueError(
-            f"{function}: Wh must have shape (H, 4H) = {(H, 4 * H)}, the gates i, f, g, o side by side "
-            f"(H = {H} from its rows), got shape {Wh.shape}"
-        )
-    D = x.shape[-1]
-    if Wx.shape[0] != D:
-        raise ValueError(
-            f"{function}: Wx must have D = {D} rows, one per feature of x (x has shape {x.shape}), "
-            f"got {Wx.shape[0]} rows: Wx has shape {Wx.shape}, expected (D, 4H) = {(D, 4 * H)}"
-        )
-    if Wx.shape[1] != 4 * H:
-        raise ValueError(
-            f"{function}: Wx must have 4H = {4 * H} columns, the gates i, f, g, o side by side "
-            f"(Wh has shape {Wh.shape}), "
-            f"got {Wx.shape[1]} columns: Wx has shape {Wx.shape}, expected (D, 4H) = {(D, 4 * H)}"
-        )
-    if b.shape != (4 * H,):
-        raise ValueError(
-            f"{function}: b must have shape (4H,) = {(4 * H,)} (Wh has shape {Wh.shape}), got shape {b.shape}"
-        )
-    return H
-
-
-def _check_state(function: str, name: str, state: np.ndarray, N: int, H: int) -> None:
-    """Raise ``ValueError`` unless a hidden or cell state has shape (N, H)."""
-    _check_ndim(function, name, state, "(N, H)")
-    if state.shape != (N, H):
-        raise ValueError(
-            f"{function}: {name} must have shape (N, H) = {(N, H)} (N from x, H from Wh), got shape {state.shape}"
-        )
-
-
-def _check_step_args(
-    function: str, x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray
-) -> int:
-    """Validate x (N, D), h_prev (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,); return H."""
-    _check_ndim(function, "x", x, "(N, D)")
-    H = _check_weights(function, x, Wx, Wh, b)
-    _check_state(function, "h_prev", h_prev, x.shape[0], H)
-    return H
-
-
-def _check_sequence_args(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> None:
-    """Validate x (N, T, D) with T >= 1, h0 (N, H), Wx, Wh, b."""
-    function = "lstm_forward"
-    _check_ndim(function, "x", x, "(N, T, D)")
-    if x.shape[1] < 1:
-        raise ValueError(
-            f"{function}: x must hold at least one time step (T >= 1, as PyTorch requires), got shape {x.shape}"
-        )
-    H = _check_weights(function, x, Wx, Wh, b)
-    _check_state(function, "h0", h0, x.shape[0], H)
-
-
-def _check_upstream(function: str, name: str, dout: np.ndarray, shape: tuple, layout: str) -> None:
-    """Raise ``ValueError`` unless the upstream gradient has the shape of the forward output."""
-    if dout.shape != shape:
-        raise ValueError(
-            f"{function}: {name} must have the shape of the forward output, {layout} = {shape}, got shape {dout.shape}"
-        )
-
-
-# END SOLUTION
-
-
 def lstm_gates(
     x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -391,3 +301,91 @@ def lstm_backward(
         db += db_t
     return dx, dh_prev, dWx, dWh, db
     # END SOLUTION
+
+
+# BEGIN SOLUTION
+def _as_float64(*arrays: object) -> tuple[np.ndarray, ...]:
+    """The arguments as float64 ndarrays (no copy when they already are)."""
+    return tuple(np.asarray(a, dtype=np.float64) for a in arrays)
+
+
+def _check_ndim(function: str, name: str, array: np.ndarray, layout: str) -> None:
+    """Raise ``ValueError`` unless ``array`` has as many axes as ``layout``, e.g. ``"(N, D)"``."""
+    ndim = len([axis for axis in layout.strip("()").split(",") if axis.strip()])
+    if array.ndim != ndim:
+        raise ValueError(
+            f"{function}: {name} must be {ndim}-D with shape {layout}, "
+            f"got a {array.ndim}-D array of shape {array.shape}"
+        )
+
+
+def _check_weights(function: str, x: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> int:
+    """Check Wx (D, 4H), Wh (H, 4H) and b (4H,) against the last axis D of x; return H."""
+    _check_ndim(function, "Wx", Wx, "(D, 4H)")
+    _check_ndim(function, "Wh", Wh, "(H, 4H)")
+    _check_ndim(function, "b", b, "(4H,)")
+    H = Wh.shape[0]
+    if Wh.shape != (H, 4 * H):
+        raise ValueError(
+            f"{function}: Wh must have shape (H, 4H) = {(H, 4 * H)}, the gates i, f, g, o side by side "
+            f"(H = {H} from its rows), got shape {Wh.shape}"
+        )
+    D = x.shape[-1]
+    if Wx.shape[0] != D:
+        raise ValueError(
+            f"{function}: Wx must have D = {D} rows, one per feature of x (x has shape {x.shape}), "
+            f"got {Wx.shape[0]} rows: Wx has shape {Wx.shape}, expected (D, 4H) = {(D, 4 * H)}"
+        )
+    if Wx.shape[1] != 4 * H:
+        raise ValueError(
+            f"{function}: Wx must have 4H = {4 * H} columns, the gates i, f, g, o side by side "
+            f"(Wh has shape {Wh.shape}), "
+            f"got {Wx.shape[1]} columns: Wx has shape {Wx.shape}, expected (D, 4H) = {(D, 4 * H)}"
+        )
+    if b.shape != (4 * H,):
+        raise ValueError(
+            f"{function}: b must have shape (4H,) = {(4 * H,)} (Wh has shape {Wh.shape}), got shape {b.shape}"
+        )
+    return H
+
+
+def _check_state(function: str, name: str, state: np.ndarray, N: int, H: int) -> None:
+    """Raise ``ValueError`` unless a hidden or cell state has shape (N, H)."""
+    _check_ndim(function, name, state, "(N, H)")
+    if state.shape != (N, H):
+        raise ValueError(
+            f"{function}: {name} must have shape (N, H) = {(N, H)} (N from x, H from Wh), got shape {state.shape}"
+        )
+
+
+def _check_step_args(
+    function: str, x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray
+) -> int:
+    """Validate x (N, D), h_prev (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,); return H."""
+    _check_ndim(function, "x", x, "(N, D)")
+    H = _check_weights(function, x, Wx, Wh, b)
+    _check_state(function, "h_prev", h_prev, x.shape[0], H)
+    return H
+
+
+def _check_sequence_args(x: np.ndarray, h0: np.ndarray, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray) -> None:
+    """Validate x (N, T, D) with T >= 1, h0 (N, H), Wx, Wh, b."""
+    function = "lstm_forward"
+    _check_ndim(function, "x", x, "(N, T, D)")
+    if x.shape[1] < 1:
+        raise ValueError(
+            f"{function}: x must hold at least one time step (T >= 1, as PyTorch requires), got shape {x.shape}"
+        )
+    H = _check_weights(function, x, Wx, Wh, b)
+    _check_state(function, "h0", h0, x.shape[0], H)
+
+
+def _check_upstream(function: str, name: str, dout: np.ndarray, shape: tuple, layout: str) -> None:
+    """Raise ``ValueError`` unless the upstream gradient has the shape of the forward output."""
+    if dout.shape != shape:
+        raise ValueError(
+            f"{function}: {name} must have the shape of the forward output, {layout} = {shape}, got shape {dout.shape}"
+        )
+
+
+# END SOLUTION

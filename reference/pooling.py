@@ -14,84 +14,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 # END SOLUTION
 
 
-def _pair(value: int | tuple[int, int], name: str, minimum: int) -> tuple[int, int]:
-    """Read an int or a pair of ints ``(h, w)`` as a validated pair ``(h, w)``.
-
-    A provided helper: ``_pair(kernel_size, "kernel_size", 1)`` gives ``(KH, KW)`` and raises
-    the ``ValueError`` the contract asks for.
-
-    Parameters
-    ----------
-    value : int or pair of ints
-        ``3`` means ``(3, 3)``; ``(1, 2)`` means 1 along the height and 2 along the width.
-        Booleans are not accepted as ints.
-    name : str
-        The argument's name, used in the error message.
-    minimum : int
-        The smallest value allowed on each axis.
-
-    Returns
-    -------
-    tuple of int
-        ``(h, w)``.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not an int or a pair of ints, or is smaller than ``minimum``.
-    """
-
-    def is_int(v: object) -> bool:
-        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-    if is_int(value):
-        pair = (int(value), int(value))
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value):
-        pair = (int(value[0]), int(value[1]))
-    else:
-        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
-    if min(pair) < minimum:
-        kind = {0: "non-negative", 1: "positive"}.get(minimum, f"at least {minimum}")
-        raise ValueError(f"{name} must be {kind} on both axes, got {value!r}")
-    return pair
-
-
-# BEGIN SOLUTION
-def _geometry(
-    x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None
-) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Validate the arguments of a pooling forward; return ``(KH, KW), (sh, sw), (Ho, Wo)``."""
-    if x.ndim != 4:
-        raise ValueError(f"x must be 4-D (N, C, H, W), got shape {x.shape}")
-    KH, KW = _pair(kernel_size, "kernel_size", 1)
-    sh, sw = (KH, KW) if stride is None else _pair(stride, "stride", 1)
-    H, W = x.shape[2:]
-    if KH > H or KW > W:
-        raise ValueError(
-            f"kernel_size (KH, KW) = {(KH, KW)} is larger than the input (H, W) = {(H, W)}: x shape {x.shape}"
-        )
-    return (KH, KW), (sh, sw), ((H - KH) // sh + 1, (W - KW) // sw + 1)
-
-
-def _check_dout(dout: np.ndarray, expected: tuple[int, ...]) -> np.ndarray:
-    """``dout`` as float64, or ``ValueError`` if it is not of the forward output's shape."""
-    dout = np.asarray(dout, dtype=np.float64)
-    if dout.shape != tuple(expected):
-        raise ValueError(
-            f"dout must have the forward output's shape (N, C, Ho, Wo) = {tuple(expected)}, got {dout.shape}"
-        )
-    return dout
-
-
-def _window_slice(kh: int, kw: int, stride: tuple[int, int], out_size: tuple[int, int]) -> tuple[slice, ...]:
-    """Index of the input element at offset (kh, kw) of every window: an ``(N, C, Ho, Wo)`` view."""
-    (sh, sw), (Ho, Wo) = stride, out_size
-    return (slice(None), slice(None), slice(kh, kh + sh * Ho, sh), slice(kw, kw + sw * Wo, sw))
-
-
-# END SOLUTION
-
-
 def max_pool2d_forward(
     x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None = None
 ) -> tuple[np.ndarray, tuple]:
@@ -260,3 +182,81 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
             dx[_window_slice(kh, kw, (sh, sw), (Ho, Wo))] += share
     return dx
     # END SOLUTION
+
+
+def _pair(value: int | tuple[int, int], name: str, minimum: int) -> tuple[int, int]:
+    """Read an int or a pair of ints ``(h, w)`` as a validated pair ``(h, w)``.
+
+    A provided helper: ``_pair(kernel_size, "kernel_size", 1)`` gives ``(KH, KW)`` and raises
+    the ``ValueError`` the contract asks for.
+
+    Parameters
+    ----------
+    value : int or pair of ints
+        ``3`` means ``(3, 3)``; ``(1, 2)`` means 1 along the height and 2 along the width.
+        Booleans are not accepted as ints.
+    name : str
+        The argument's name, used in the error message.
+    minimum : int
+        The smallest value allowed on each axis.
+
+    Returns
+    -------
+    tuple of int
+        ``(h, w)``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not an int or a pair of ints, or is smaller than ``minimum``.
+    """
+
+    def is_int(v: object) -> bool:
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    if is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
+    if min(pair) < minimum:
+        kind = {0: "non-negative", 1: "positive"}.get(minimum, f"at least {minimum}")
+        raise ValueError(f"{name} must be {kind} on both axes, got {value!r}")
+    return pair
+
+
+# BEGIN SOLUTION
+def _geometry(
+    x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Validate the arguments of a pooling forward; return ``(KH, KW), (sh, sw), (Ho, Wo)``."""
+    if x.ndim != 4:
+        raise ValueError(f"x must be 4-D (N, C, H, W), got shape {x.shape}")
+    KH, KW = _pair(kernel_size, "kernel_size", 1)
+    sh, sw = (KH, KW) if stride is None else _pair(stride, "stride", 1)
+    H, W = x.shape[2:]
+    if KH > H or KW > W:
+        raise ValueError(
+            f"kernel_size (KH, KW) = {(KH, KW)} is larger than the input (H, W) = {(H, W)}: x shape {x.shape}"
+        )
+    return (KH, KW), (sh, sw), ((H - KH) // sh + 1, (W - KW) // sw + 1)
+
+
+def _check_dout(dout: np.ndarray, expected: tuple[int, ...]) -> np.ndarray:
+    """``dout`` as float64, or ``ValueError`` if it is not of the forward output's shape."""
+    dout = np.asarray(dout, dtype=np.float64)
+    if dout.shape != tuple(expected):
+        raise ValueError(
+            f"dout must have the forward output's shape (N, C, Ho, Wo) = {tuple(expected)}, got {dout.shape}"
+        )
+    return dout
+
+
+def _window_slice(kh: int, kw: int, stride: tuple[int, int], out_size: tuple[int, int]) -> tuple[slice, ...]:
+    """Index of the input element at offset (kh, kw) of every window: an ``(N, C, Ho, Wo)`` view."""
+    (sh, sw), (Ho, Wo) = stride, out_size
+    return (slice(None), slice(None), slice(kh, kh + sh * Ho, sh), slice(kw, kw + sw * Wo, sw))
+
+
+# END SOLUTION

@@ -17,65 +17,6 @@ import numpy as np
 
 from .conv import conv2d_backward, conv2d_forward
 
-# BEGIN SOLUTION
-_MAIN_KEYS = ("W1", "b1", "W2", "b2")
-_SHORTCUT_KEYS = ("Ws", "bs")
-
-
-def _as_stride_pair(stride: object) -> tuple[int, int]:
-    """``stride`` as a pair of positive ints; raise ``ValueError`` otherwise."""
-    pair = (stride, stride) if np.ndim(stride) == 0 else tuple(stride)
-    if len(pair) != 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in pair):
-        raise ValueError(f"residual block: stride must be a positive int or a pair of positive ints, got {stride!r}")
-    return pair
-
-
-def _check_keys(params: dict) -> None:
-    """Raise ``ValueError`` for missing, unknown or half-given shortcut keys."""
-    missing = [key for key in _MAIN_KEYS if key not in params]
-    if missing:
-        raise ValueError(
-            f"residual block: params is missing {missing}; it needs W1, b1, W2, b2 (and optionally Ws, bs)"
-        )
-    unknown = sorted(set(params) - set(_MAIN_KEYS) - set(_SHORTCUT_KEYS))
-    if unknown:
-        raise ValueError(f"residual block: unknown keys {unknown} in params; allowed are W1, b1, W2, b2, Ws, bs")
-    if ("Ws" in params) != ("bs" in params):
-        raise ValueError("residual block: the projection shortcut needs both Ws and bs, got only one of them")
-
-
-def _check_shapes(x: np.ndarray, params: dict, stride: tuple[int, int]) -> None:
-    """Raise ``ValueError`` unless x and every parameter have the shapes of the block."""
-    if x.ndim != 4:
-        raise ValueError(f"residual block: x must have shape (N, C, H, W), got shape {x.shape}")
-    c = x.shape[1]
-    f = np.shape(params["W1"])[0] if np.ndim(params["W1"]) == 4 else None
-    expected = {"W1": (f, c, 3, 3), "b1": (f,), "W2": (f, f, 3, 3), "b2": (f,), "Ws": (f, c, 1, 1), "bs": (f,)}
-    for key in params:
-        if np.shape(params[key]) != expected[key]:
-            raise ValueError(
-                f"residual block: {key} must have shape {_shape_text(expected[key])} "
-                f"(x has C = {c} channels, W1 has F = {f} filters), got shape {np.shape(params[key])}"
-            )
-    if "Ws" not in params and (stride != (1, 1) or c != f):
-        raise ValueError(
-            f"residual block: the identity shortcut needs stride 1 and C == F, got stride {stride}, "
-            f"C = {c}, F = {f}; pass a projection shortcut Ws (F, C, 1, 1), bs (F,) in params"
-        )
-
-
-def _shape_text(shape: tuple) -> str:
-    """A shape with ``F`` where the number of filters is unknown."""
-    return "(" + ", ".join("F" if n is None else str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _relu_backward(dout: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Gradient through ``relu(a)``: pass where ``a > 0``, block elsewhere (also at 0, as PyTorch)."""
-    return dout * (a > 0)
-
-
-# END SOLUTION
-
 
 def residual_block_forward(
     x: np.ndarray, params: dict[str, np.ndarray], stride: int | tuple[int, int] = 1
@@ -173,3 +114,63 @@ def residual_block_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray,
         dx = dx + dx_shortcut
     return dx, grads
     # END SOLUTION
+
+
+# BEGIN SOLUTION
+_MAIN_KEYS = ("W1", "b1", "W2", "b2")
+_SHORTCUT_KEYS = ("Ws", "bs")
+
+
+def _as_stride_pair(stride: object) -> tuple[int, int]:
+    """``stride`` as a pair of positive ints; raise ``ValueError`` otherwise."""
+    pair = (stride, stride) if np.ndim(stride) == 0 else tuple(stride)
+    if len(pair) != 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in pair):
+        raise ValueError(f"residual block: stride must be a positive int or a pair of positive ints, got {stride!r}")
+    return pair
+
+
+def _check_keys(params: dict) -> None:
+    """Raise ``ValueError`` for missing, unknown or half-given shortcut keys."""
+    missing = [key for key in _MAIN_KEYS if key not in params]
+    if missing:
+        raise ValueError(
+            f"residual block: params is missing {missing}; it needs W1, b1, W2, b2 (and optionally Ws, bs)"
+        )
+    unknown = sorted(set(params) - set(_MAIN_KEYS) - set(_SHORTCUT_KEYS))
+    if unknown:
+        raise ValueError(f"residual block: unknown keys {unknown} in params; allowed are W1, b1, W2, b2, Ws, bs")
+    if ("Ws" in params) != ("bs" in params):
+        raise ValueError("residual block: the projection shortcut needs both Ws and bs, got only one of them")
+
+
+def _check_shapes(x: np.ndarray, params: dict, stride: tuple[int, int]) -> None:
+    """Raise ``ValueError`` unless x and every parameter have the shapes of the block."""
+    if x.ndim != 4:
+        raise ValueError(f"residual block: x must have shape (N, C, H, W), got shape {x.shape}")
+    c = x.shape[1]
+    f = np.shape(params["W1"])[0] if np.ndim(params["W1"]) == 4 else None
+    expected = {"W1": (f, c, 3, 3), "b1": (f,), "W2": (f, f, 3, 3), "b2": (f,), "Ws": (f, c, 1, 1), "bs": (f,)}
+    for key in params:
+        if np.shape(params[key]) != expected[key]:
+            raise ValueError(
+                f"residual block: {key} must have shape {_shape_text(expected[key])} "
+                f"(x has C = {c} channels, W1 has F = {f} filters), got shape {np.shape(params[key])}"
+            )
+    if "Ws" not in params and (stride != (1, 1) or c != f):
+        raise ValueError(
+            f"residual block: the identity shortcut needs stride 1 and C == F, got stride {stride}, "
+            f"C = {c}, F = {f}; pass a projection shortcut Ws (F, C, 1, 1), bs (F,) in params"
+        )
+
+
+def _shape_text(shape: tuple) -> str:
+    """A shape with ``F`` where the number of filters is unknown."""
+    return "(" + ", ".join("F" if n is None else str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _relu_backward(dout: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Gradient through ``relu(a)``: pass where ``a > 0``, block elsewhere (also at 0, as PyTorch)."""
+    return dout * (a > 0)
+
+
+# END SOLUTION
