@@ -108,7 +108,9 @@ def groupnorm_forward(
         out = gamma[c] * x_hat[:, c] + beta[c]
 
     ``groups = 1`` normalizes each image over all of (C, H, W), as layer norm, though gamma and
-    beta stay per channel; ``groups = C`` is instance norm.
+    beta stay per channel; ``groups = C`` is instance norm. A group of a single value (1x1 images
+    with ``groups = C``) normalizes to 0, so its output is beta (as ``torch.group_norm`` computes;
+    ``F.group_norm`` refuses one such image with a check borrowed from batch norm).
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders import CORPUS, COURSE, EXERCISES, build_submission
+from builders import CORPUS, COURSE, build_submission
 from autograder.judge.grading import grade
 from autograder.course.catalogue import load_catalogue
 from autograder.course.rubric import load_rubrics
@@ -28,7 +28,7 @@ def test_classic_bug_loses_points_on_its_exercise_and_no_unrelated_one(bug, tmp_
     result = grade(build_submission(tmp_path / "sub", {bug.exercise: bug.source}), RUBRICS, identity="corpus")
     graded = result.exercise(bug.exercise)
     assert graded.score < graded.max_score, f"{bug.id} kept full marks on {bug.exercise}"
-    for other in set(EXERCISES) - set(COURSE.affected_by(bug.exercise)):
+    for other in set(COURSE.names) - set(COURSE.affected_by(bug.exercise)):
         assert result.exercise(other).score == result.exercise(other).max_score, f"{bug.id} cost points on {other}"
 
 
@@ -41,6 +41,6 @@ def test_correct_implementation_in_another_style_gets_full_marks(exercise, modul
 
 
 def test_every_exercise_has_five_classic_bugs_and_two_other_correct_styles():
-    for exercise in EXERCISES:
+    for exercise in COURSE.names:
         assert len(CATALOGUE.get(exercise, ())) >= 5, exercise
         assert len(list((CORPUS / "correct" / exercise).glob("*.py"))) >= 2, exercise

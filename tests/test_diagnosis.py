@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder.judge.cases import Secret
-from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission
+from builders import CORPUS, COURSE, REFERENCE_DIR, STUBS_DIR, build_submission
 from autograder.judge.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
 from autograder.course.hooks import plugin_module
 from autograder.judge.grading import grade
@@ -28,7 +28,7 @@ from autograder.course.rubric import load_rubrics
 
 CATALOGUE = load_catalogue()
 BUGS = [pytest.param(bug, id=bug.id) for bugs in CATALOGUE.values() for bug in bugs]
-RUBRICS = load_rubrics(exercises=EXERCISES)
+RUBRICS = load_rubrics(exercises=COURSE.names)
 DROPOUT = plugin_module(COURSE.root / "plugins" / "dropout.py")
 RULES, Observation = DROPOUT.RULES, DROPOUT.Observation
 
@@ -46,7 +46,7 @@ def misconceptions_in(result) -> set[str]:
 
 
 def test_every_exercise_has_at_least_six_catalogued_misconceptions_with_title_and_hint():
-    for exercise in EXERCISES:
+    for exercise in COURSE.names:
         bugs = CATALOGUE.get(exercise, ())
         assert len(bugs) >= 6, f"{exercise} has {len(bugs)} catalogued misconceptions"
         for bug in bugs:
