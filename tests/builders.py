@@ -10,7 +10,7 @@ import nbformat
 from autograder.course import catalogue
 from autograder.course.model import ENGINE_ROOT, load_course
 from autograder.integrations.notebooks import exercise_notebook
-from autograder.judge.mutation import build_submission, grade_bug  # the one submission builder, also validate's
+from autograder.judge.mutation import build_submission, grade_bug, grade_replacing  # also validate's
 from autograder.results import SubmissionResult
 
 COURSE = load_course()
@@ -26,7 +26,7 @@ PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
 __all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
-           "build_submission", "graded_bug", "on_reference"]
+           "build_submission", "graded_bug", "graded_correct", "on_reference"]
 
 
 @lru_cache(maxsize=None)
@@ -34,6 +34,13 @@ def graded_bug(bug) -> SubmissionResult:
     """The reference with a catalogued bug in its exercise, graded once per test process on the affected rubrics
     (the tests that look at one bug's grade share it; ``xdist_group`` keeps them on one process)."""
     return grade_bug(bug, COURSE)
+
+
+@lru_cache(maxsize=None)
+def graded_correct(module: Path) -> SubmissionResult:
+    """The reference with another correct module of ``tests/corpus/correct/<exercise>/`` in its exercise, graded once
+    per test process on the affected rubrics (shared like :func:`graded_bug`)."""
+    return grade_replacing(module.parent.name, module, COURSE)
 
 
 def on_reference(exercise: str, code: str) -> str:

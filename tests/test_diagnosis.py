@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder.judge.cases import Secret
-from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug
+from builders import CORPUS, COURSE, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug, graded_correct
 from autograder.judge.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
 from autograder.course.hooks import plugin_module
 from autograder.judge.grading import grade
@@ -29,7 +29,7 @@ from autograder.course.rubric import load_rubrics
 CATALOGUE = load_catalogue()
 BUGS = [pytest.param(bug, id=bug.id, marks=pytest.mark.xdist_group(bug.id)) for bugs in CATALOGUE.values()
         for bug in bugs]
-RUBRICS = load_rubrics(exercises=EXERCISES)
+RUBRICS = load_rubrics(exercises=COURSE.names)
 DROPOUT = plugin_module(COURSE.root / "plugins" / "dropout.py")
 RULES, Observation = DROPOUT.RULES, DROPOUT.Observation
 
@@ -47,7 +47,7 @@ def misconceptions_in(result) -> set[str]:
 
 
 def test_every_exercise_has_at_least_six_catalogued_misconceptions_with_title_and_hint():
-    for exercise in EXERCISES:
+    for exercise in COURSE.names:
         bugs = CATALOGUE.get(exercise, ())
         assert len(bugs) >= 6, f"{exercise} has {len(bugs)} catalogued misconceptions"
         for bug in bugs:
@@ -126,12 +126,10 @@ def test_a_diagnosis_on_a_hidden_case_carries_the_catalogues_fixed_hint_and_no_c
 # -- nothing correct is ever diagnosed ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", sorted(CORPUS.glob("correct/*/*.py")), ids=lambda p: f"{p.parent.name}-{p.stem}")
-def test_a_correct_submission_in_another_style_is_never_diagnosed(module, tmp_path):
-    exercise = module.parent.name
-    result = grade(build_submission(tmp_path / "s", {exercise: module}), load_rubrics(exercises=COURSE.affected_by(exercise)),
-                   identity="diagnosis")
-    assert not misconceptions_in(result)
+@pytest.mark.parametrize("module", [pytest.param(p, id=f"{p.parent.name}-{p.stem}", marks=pytest.mark.xdist_group(str(p)))
+                                    for p in sorted(CORPUS.glob("correct/*/*.py"))])
+def test_a_correct_submission_in_another_style_is_never_diagnosed(module):
+    assert not misconceptions_in(graded_correct(module))
 
 
 def test_the_reference_and_the_stubs_are_never_diagnosed():

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from autograder.judge.cases import Secret, draw_inputs
-from builders import COURSE, EXERCISES, PAYLOADS, REFERENCE_DIR, STUBS_DIR, build_submission, on_reference
+from builders import COURSE, PAYLOADS, REFERENCE_DIR, STUBS_DIR, build_submission, on_reference
 from autograder.judge.grading import grade
 from autograder.judge.cases import make_cases
 from autograder.reports.gradescope import to_gradescope
@@ -34,9 +34,9 @@ def test_reference_gets_full_marks_and_stubs_get_zero():
 def test_report_lists_every_exercise_in_course_order_even_when_files_are_missing(tmp_path):
     result = grade(build_submission(tmp_path / "s", omit=("pooling", "lstm")), RUBRICS)
     report = to_json_dict(result)
-    assert [e["name"] for e in report["exercises"]] == list(EXERCISES)
+    assert [e["name"] for e in report["exercises"]] == list(COURSE.names)
     assert result.exercise("pooling").score == 0 and "pooling.py is missing" in result.exercise("pooling").note
-    assert all(result.exercise(e).score == result.exercise(e).max_score for e in EXERCISES if e not in ("pooling", "lstm"))
+    assert all(result.exercise(e).score == result.exercise(e).max_score for e in COURSE.names if e not in ("pooling", "lstm"))
 
 
 def test_check_mode_runs_public_cases_only():
@@ -100,7 +100,7 @@ def test_a_hang_a_crash_an_exit_and_a_wrong_return_cost_only_their_own_exercise(
     result = grade(build_submission(tmp_path / "s", FAULTY), RUBRICS, sandbox=sandbox)
     for exercise in FAULTY:
         assert result.exercise(exercise).score == 0, exercise
-    for exercise in set(EXERCISES) - set(FAULTY) - {"residual"}:
+    for exercise in set(COURSE.names) - set(FAULTY) - {"residual"}:
         assert result.exercise(exercise).score == result.exercise(exercise).max_score, exercise
     messages = {e: " ".join(c.message for c in result.exercise(e).criteria) for e in FAULTY}
     assert "did not finish within 2 s" in messages["conv"]

@@ -118,10 +118,7 @@ def grade_mutant(bug: Misconception, course_root: Path | None = None) -> Mutant:
 
 def grade_bug(bug: Misconception, course: Course) -> SubmissionResult:
     """The result of the reference with ``bug``'s module in place of its exercise's, on the affected rubrics."""
-    with tempfile.TemporaryDirectory(prefix="autograder-mutant-") as folder:
-        submission = build_submission(Path(folder) / "mutant", {bug.exercise: bug.source}, course=course)
-        return grade(submission, course=course, rubrics=_rubrics(course, course.affected_by(bug.exercise)),
-                     identity="mutation")
+    return grade_replacing(bug.exercise, bug.source, course, identity="mutation")
 
 
 @lru_cache(maxsize=None)
@@ -172,13 +169,18 @@ class Alternative:
 
 def grade_alternative(exercise: str, path: Path, course_root: Path | None = None) -> Alternative:
     """Grade the reference with the correct module ``path`` in place of ``exercise``'s; it must keep full marks."""
-    course = load_course(course_root)
-    with tempfile.TemporaryDirectory(prefix="autograder-alternative-") as folder:
-        submission = build_submission(Path(folder) / "alternative", {exercise: Path(path)}, course=course)
-        result = grade(submission, course=course, rubrics=_rubrics(course, course.affected_by(exercise)),
-                       identity="alternative")
+    result = grade_replacing(exercise, Path(path), load_course(course_root))
     lost = tuple(f"{c.id}: {c.message}" for e in result.exercises for c in e.criteria if not c.passed)
     return Alternative(exercise, Path(path), lost)
+
+
+def grade_replacing(exercise: str, module: Path | str, course: Course, identity: str = "alternative") -> SubmissionResult:
+    """The result of the reference with ``module`` (a file, or source text) in place of ``exercise``'s module,
+    on the rubrics of the exercises it affects."""
+    with tempfile.TemporaryDirectory(prefix="autograder-replaced-") as folder:
+        submission = build_submission(Path(folder) / "submission", {exercise: module}, course=course)
+        return grade(submission, course=course, rubrics=_rubrics(course, course.affected_by(exercise)),
+                     identity=identity)
 
 
 def alternatives(course: Course) -> list[tuple[str, Path]]:

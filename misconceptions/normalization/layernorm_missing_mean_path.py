@@ -1,0 +1,12 @@
+"""Layer norm's dx without the path through the row mean (the - mean(g) term)."""
+
+
+def layernorm_backward(dout, cache):
+    x_hat, inv_std, gamma = cache["x_hat"], cache["inv_std"], cache["gamma"]
+    (dout,) = _as_float64(dout)
+    _check_dout(dout, x_hat.shape, "layernorm_backward")
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    g = dout * gamma
+    dx = (g - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) * inv_std
+    return dx, dgamma, dbeta
