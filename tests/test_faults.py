@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.sandbox.runner import Runner
@@ -268,6 +269,23 @@ def test_a_function_that_hangs_on_some_inputs_still_runs_on_the_others_until_it_
     assert [result.ok for result in outcomes] == [False, True, False, True, False, False, False]
     assert "did not finish within 1 s" in outcomes[0].failure
     assert outcomes[-1].failure.startswith("not run: an earlier call of conv2d_forward did not finish")
+
+
+EXITS_ON_REQUEST = on_reference("conv", "import os\n\n\ndef leave():\n    os._exit(3)\n")
+
+
+def test_a_cache_lost_with_a_worker_that_died_is_reported_as_lost_and_never_sent_to_the_next_worker(tmp_path):
+    submission = build_submission(tmp_path / "s", {"conv": EXITS_ON_REQUEST})
+    x, w, b = np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 2, 2)), np.zeros(1)
+    with stage(submission) as staged, Runner(staged.path, fast_sandbox()) as runner:
+        forward = runner.call("conv", "conv2d_forward", [x, w, b], keep_cache=True)
+        died = runner.call("conv", "leave", [])
+        backward = runner.call("conv", "conv2d_backward", [np.zeros((1, 1, 2, 2)), forward.value[-1]])
+        again = runner.call("conv", "conv2d_forward", [x, w, b], keep_cache=True)
+        after = runner.call("conv", "conv2d_backward", [np.zeros((1, 1, 2, 2)), again.value[-1]])
+    assert "exit status 3" in died.failure
+    assert backward.failure == "its cache was lost when the worker restarted after an earlier failure"
+    assert after.ok, after.problem
 
 
 FILLS_A_FOLDER = '''

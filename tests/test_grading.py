@@ -133,6 +133,28 @@ def test_a_backward_that_reads_the_last_forward_from_a_global_loses_points_and_i
     assert "(a global variable?) instead of the cache it is given" in json.dumps(to_json_dict(result))
 
 
+LARGE_CACHE = on_reference("conv", '''
+_forward, _backward = conv2d_forward, conv2d_backward
+
+
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    out, cache = _forward(x, w, b, stride, pad)
+    return out, (cache, np.zeros(2**18))  # 2 MiB of cache, as a one-hot matrix of a large case has
+
+
+def conv2d_backward(dout, cache):
+    return _backward(dout, cache[0])''')
+
+
+def test_the_decoy_forward_keeps_its_cache_in_the_worker_so_a_cache_larger_than_a_reply_costs_no_backward_point(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr("autograder.sandbox.runner.MAX_REPLY_BYTES", 2**20)  # the worker's replies: 1 MiB at most
+    backward = [replace(CONV[0], criteria=tuple(c for c in CONV[0].criteria if c.kind == "backward"))]
+    result = grade(build_submission(tmp_path / "s", {"conv": LARGE_CACHE}), backward)
+    lost = [f"{c.id}: {c.message}" for c in result.exercise("conv").criteria if not c.passed]
+    assert lost == []
+
+
 FIXED_SEED_WHEN_NONE = on_reference("dropout", '''
 _forward = dropout_forward
 

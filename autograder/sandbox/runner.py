@@ -212,6 +212,7 @@ class Runner:
             return
         process, cgroup, scratch = self.process
         self.process = None
+        self.generation += 1  # the worker's caches die with it: their handles are stale from now on
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
