@@ -34,6 +34,10 @@ from autograder.judge.diagnosis import agrees, arguments, shows_symptoms
     ((4, 5, 7), (4, 5, 6), False),
     ([np.ones(2), np.array(1.0)], [np.ones(2), np.array(1.0)], True),
     ([np.ones(2), np.float64(1.0)], [np.ones(2), np.array(1.0)], False),  # a numpy scalar is no 0-d ndarray
+    (np.array([2, 0, 1]), np.array([2, 0, 1], dtype=np.int32), True),  # integer labels compare exactly
+    (np.array([2, 0, 2]), np.array([2, 0, 1]), False),
+    (np.array([2.0, 0.0, 1.0]), np.array([2, 0, 1]), False),
+    (np.array([True, False]), np.array([True, False]), True),
 ])
 def test_diagnosis_compares_numbers_as_the_checks_do(value, model, expected):
     assert agrees(value, model, 1e-6) is expected
@@ -47,6 +51,13 @@ def test_a_bug_returning_other_integers_or_another_float_is_recognised_from_them
     assert not shows_symptoms(reference, bug, reference, 1e-6)
     loss_reference, loss_bug = {"loss": 1.25, "dlogits": np.ones(3)}, {"loss": 5.0, "dlogits": np.ones(3)}
     assert shows_symptoms({"loss": 5.0, "dlogits": np.zeros(3)}, loss_bug, loss_reference, 1e-6)
+
+
+def test_an_argument_changed_in_place_beside_integer_labels_left_alone_shows_the_bug():
+    labels, logits = np.array([1, 0, 2]), np.zeros((3, 3))
+    reference = {"logits": logits, "y": labels}
+    bug = {"logits": logits - 1, "y": labels.copy()}
+    assert shows_symptoms({"logits": logits - 1, "y": labels.copy()}, bug, reference, 1e-6)
 
 
 def test_a_list_argument_changed_in_place_is_seen_item_by_item():

@@ -139,8 +139,9 @@ def agrees(value, model, tolerance: float) -> bool:
     """Whether ``value`` has the structure of ``model`` and its arrays are within ``tolerance`` of it.
 
     Arrays compare as the checks do (relative error ``max|value - model| / max(max|model|, 1e-6)``);
-    NaNs must sit at the same places. Numbers compare as the checks compare them (an int exactly, a float
-    within the tolerance). Dicts need the same keys, tuples and lists the same length.
+    NaNs must sit at the same places; integer and bool arrays (labels, indices) must be equal. Numbers compare
+    as the checks compare them (an int exactly, a float within the tolerance). Dicts need the same keys, tuples
+    and lists the same length.
     """
     if isinstance(model, dict):
         return (isinstance(value, dict) and set(value) == set(model)
@@ -150,6 +151,9 @@ def agrees(value, model, tolerance: float) -> bool:
                 and all(agrees(v, m, tolerance) for v, m in zip(value, model)))
     if isinstance(model, (bool, int, float, np.bool_, np.integer, np.floating)):
         return _agrees_as_number(value, model, tolerance)
+    if isinstance(model, np.ndarray) and model.dtype.kind in "biu":  # labels, indices: exactly
+        return (type(value) is np.ndarray and value.dtype.kind == model.dtype.kind and value.shape == model.shape
+                and bool(np.array_equal(value, model)))
     if not (isinstance(model, np.ndarray) and type(value) is np.ndarray and value.dtype.kind == model.dtype.kind == "f"):
         return False
     if value.shape != model.shape or not np.array_equal(np.isnan(value), np.isnan(model)):
