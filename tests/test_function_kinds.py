@@ -24,7 +24,7 @@ from autograder.judge.diagnosis import agrees, arguments, shows_symptoms
     (1.0 + 1e-9, 1.0, True),
     (1.1, 1.0, False),
     (np.float64(2.5), 2.5, True),
-    (np.array(2.5), 2.5, True),  # a 0-d floating array counts as a float, as in the checks
+    (np.array(2.5), 2.5, False),  # a 0-d array is no number: numpy scalar or 0-d array can be the mistake
     (np.array([2.5]), 2.5, False),
     (float("nan"), float("nan"), True),
     (float("inf"), float("inf"), True),
@@ -68,3 +68,10 @@ def test_a_list_argument_changed_in_place_is_seen_item_by_item():
     assert _changed(["grads", "layers"], before, [before[0][:1], before[1]]) == ["grads (its items)"]
     assert _changed(["grads", "layers"], before, [list(before[0]), list(before[1])]) == []
     assert arguments(("grads", "max_norm", "shape"), [before[0], 1.0, (3, 4)]).keys() == {"grads"}
+
+
+def test_a_0d_array_never_shows_the_symptom_of_a_numpy_scalar_nor_the_other_way_round():
+    reference = {"clipped": [np.ones(2), np.array(0.5)]}
+    bug = {"clipped": [np.ones(2), np.float64(0.5)]}
+    assert shows_symptoms(bug, bug, reference, 1e-9)
+    assert not shows_symptoms(reference, bug, reference, 1e-9)

@@ -165,15 +165,14 @@ def agrees(value, model, tolerance: float) -> bool:
 
 def _agrees_as_number(value, model, tolerance: float) -> bool:
     """A number as the checks compare one: a bool or an int exactly (an int is no bool), a float within
-    ``tolerance`` (a 0-d floating array counts as a float; NaN agrees with NaN, an infinity with itself)."""
+    ``tolerance`` (NaN agrees with NaN, an infinity with itself). A 0-d array is no number here: whether a
+    value is a numpy scalar or a 0-d array can be the very mistake a bug makes."""
     if isinstance(model, (bool, np.bool_)):
         return isinstance(value, (bool, np.bool_)) and bool(value) == bool(model)
     if isinstance(model, (int, np.integer)):
         integer = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
         return integer and int(value) == int(model)
-    floating = isinstance(value, (float, np.floating)) or (type(value) is np.ndarray and value.shape == ()
-                                                           and value.dtype.kind == "f")
-    if not floating:
+    if not isinstance(value, (float, np.floating)):
         return False
     value, model = float(value), float(model)
     if not (math.isfinite(value) and math.isfinite(model)):
