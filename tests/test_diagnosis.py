@@ -29,7 +29,7 @@ from autograder.course.rubric import load_rubrics
 CATALOGUE = load_catalogue()
 BUGS = [pytest.param(bug, id=bug.id, marks=pytest.mark.xdist_group(bug.id)) for bugs in CATALOGUE.values()
         for bug in bugs]
-RUBRICS = load_rubrics(exercises=EXERCISES)
+RUBRICS = load_rubrics()
 DROPOUT = plugin_module(COURSE.root / "plugins" / "dropout.py")
 RULES, Observation = DROPOUT.RULES, DROPOUT.Observation
 
