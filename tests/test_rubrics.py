@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from builders import EXERCISES
+from builders import COURSE
 from autograder.course.rubric import RubricError, load_rubric, load_rubrics
 
 VALID = """\
@@ -31,7 +31,7 @@ def write(tmp_path, text):
 
 
 def test_every_course_rubric_is_valid_and_in_course_order():
-    assert [r.exercise for r in load_rubrics()] == list(EXERCISES)
+    assert [r.exercise for r in load_rubrics()] == list(COURSE.names)
 
 
 def test_a_minimal_rubric_loads(tmp_path):
