@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from builders import EXERCISES, FUNCTIONS, REFERENCE_DIR, build_notebook
+from builders import COURSE, FUNCTIONS, REFERENCE_DIR, build_notebook
 from autograder.judge.grading import grade
 from autograder.integrations.notebooks import notebook_name, write_notebooks
 from autograder.course.rubric import load_rubrics
@@ -33,8 +33,8 @@ def functions_of(exercise: str) -> set[str]:
 
 def test_each_exercise_has_a_notebook_that_explains_it_holds_the_stub_and_ends_with_a_check(tmp_path):
     paths = write_notebooks(tmp_path)
-    assert [p.name for p in paths] == [notebook_name(e) for e in EXERCISES] and paths[0].name == "01_conv.ipynb"
-    for path, exercise in zip(paths, EXERCISES):
+    assert [p.name for p in paths] == [notebook_name(e) for e in COURSE.names] and paths[0].name == "01_conv.ipynb"
+    for path, exercise in zip(paths, COURSE.names):
         notebook = nbformat.read(path, as_version=4)
         nbformat.validate(notebook)
         assert notebook_exercise(path) == exercise
