@@ -36,7 +36,8 @@ def test_report_lists_every_exercise_in_course_order_even_when_files_are_missing
     report = to_json_dict(result)
     assert [e["name"] for e in report["exercises"]] == list(COURSE.names)
     assert result.exercise("pooling").score == 0 and "pooling.py is missing" in result.exercise("pooling").note
-    assert all(result.exercise(e).score == result.exercise(e).max_score for e in COURSE.names if e not in ("pooling", "lstm"))
+    assert all(result.exercise(e).score == result.exercise(e).max_score for e in COURSE.names
+               if e not in ("pooling", "lstm"))
 
 
 def test_check_mode_runs_public_cases_only():

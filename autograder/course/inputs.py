@@ -261,10 +261,10 @@ def _make(argument: Argument, given, params: dict, sizes: dict, namespace: dict,
             entries[key] = _array(key, entry, shown, sizes, namespace, rng)
         return entries
     if argument.kind == "list":
-        shapes = given if given is not _ABSENT else spec["list"]
+        listed = given if given is not _ABSENT else spec["list"]
         options = {k: v for k, v in spec.items() if k != "list"}
         return [_array(f"{argument.name}[{k}]", {**options, "shape": shape}, _ABSENT, sizes, namespace, rng)
-                for k, shape in enumerate(shapes)]
+                for k, shape in enumerate(listed)]
     if argument.kind == "generator":
         if given is _ABSENT:
             return RngSeed(int(rng.integers(2**31)))

@@ -24,7 +24,7 @@ class ScaffoldError(ValueError):
 
 REFERENCE = '''"""Exercise ``{name}``: TODO say in a sentence what the layer computes (this example: an affine layer).
 
-The docstrings here become the students' stub and notebook: say the shapes, the formula and the
+The docstrings here become the students' stub and notebook: give every array's shape, the formula and the
 conventions. Everything between solution markers is removed from the stub.
 """
 
@@ -51,17 +51,17 @@ def {name}_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     Raises
     ------
     ValueError
-        If the shapes do not fit together.
+        If x, w and b do not fit together.
     """
     # BEGIN SOLUTION: compute out = x @ w + b and keep what the backward needs
-    _check_shapes(x, w, b)
+    _check_arguments(x, w, b)
     out = x @ w + b
     return out, (x, w)
     # END SOLUTION
 
 
 def {name}_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Backward pass: the gradients of the loss with respect to x, w and b.
+    """Backward pass: the gradients of the objective with respect to x, w and b.
 
     Parameters
     ----------
@@ -83,8 +83,8 @@ def {name}_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
 
 
 # BEGIN SOLUTION
-def _check_shapes(x: np.ndarray, w: np.ndarray, b: np.ndarray):
-    """Raise ``ValueError`` unless the shapes of x (N, D), w (D, M) and b (M,) fit."""
+def _check_arguments(x: np.ndarray, w: np.ndarray, b: np.ndarray):
+    """Raise ``ValueError`` unless x (N, D), w (D, M) and b (M,) fit together."""
     if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
         raise ValueError(f"x (N, D) and w (D, M) must fit: x shape {{x.shape}}, w shape {{w.shape}}")
     if b.shape != (w.shape[1],):
@@ -172,7 +172,7 @@ criteria:
     kind: property
     property: raises_value_error
     function: {name}_forward
-    description: {name}_forward raises ValueError when the shapes do not fit.
+    description: {name}_forward raises ValueError when x, w and b do not fit together.
     requires: [{name}.forward]
     cases:
       public:
@@ -198,7 +198,7 @@ Only the functions the mistake changes are here; the rest of the module is the r
 
 
 def {name}_forward(x, w, b):
-    _check_shapes(x, w, b)
+    _check_arguments(x, w, b)
     return x @ w, (x, w)
 '''
 

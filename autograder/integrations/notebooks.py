@@ -35,7 +35,7 @@ CHECK_TEXT = """## Check your work
 
 The cell below grades your **saved** notebooks of this folder on the public cases of `{exercise}`,
 in a sandbox, exactly as `autograder check` does (save first: Ctrl-S). Hidden cases, graded later
-by your instructors, use other values and shapes of the same kinds."""
+by your instructors, use other values and sizes of the same kinds."""
 
 CHECK_CODE = '''# Grades the saved notebooks of this folder on the public cases (save the notebook first).
 try:

@@ -81,8 +81,8 @@ pip install -e .          # gives the `autograder` command (and pytest)
 - **Notebooks:** open `notebooks/01_conv.ipynb` ... in Jupyter. Each explains its exercise, holds
   your code in its solution cell and ends with a self-check cell. Keep the notebooks' names.
 
-The docstrings say the shapes, the formulas and the conventions (they follow PyTorch's). Use
-numpy and the standard library only.
+The docstrings give every array's shape, the formulas and the conventions (they follow PyTorch's).
+Use numpy and the standard library only.
 
 ## Check your work
 
@@ -94,7 +94,7 @@ pytest                        # the public cases as pytest tests: one test per c
 
 Each failed criterion says what went wrong and in which kind of case. This release has the
 public cases only: your instructors also grade hidden cases of the same kinds, with other values
-and shapes, so make your code right in general, not just on these cases.
+and sizes, so make your code right in general, not just on these cases.
 """
 
 PUBLIC_TESTS = '''"""The public cases as pytest tests: one test per rubric criterion (written by `autograder release`).

@@ -18,6 +18,7 @@ A random function is never compared to one random stream: its exercise may name 
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from collections.abc import Sequence
 from types import ModuleType
@@ -138,7 +139,9 @@ def agrees(value, model, tolerance: float) -> bool:
     """Whether ``value`` has the structure of ``model`` and its arrays are within ``tolerance`` of it.
 
     Arrays compare as the checks do (relative error ``max|value - model| / max(max|model|, 1e-6)``);
-    NaNs must sit at the same places. Dicts need the same keys, tuples and lists the same length.
+    NaNs must sit at the same places; integer and bool arrays (labels, indices) must be equal. Numbers compare
+    as the checks compare them (an int exactly, a float within the tolerance). Dicts need the same keys, tuples
+    and lists the same length.
     """
     if isinstance(model, dict):
         return (isinstance(value, dict) and set(value) == set(model)
@@ -146,6 +149,11 @@ def agrees(value, model, tolerance: float) -> bool:
     if isinstance(model, (tuple, list)):
         return (isinstance(value, (tuple, list)) and len(value) == len(model)
                 and all(agrees(v, m, tolerance) for v, m in zip(value, model)))
+    if isinstance(model, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return _agrees_as_number(value, model, tolerance)
+    if isinstance(model, np.ndarray) and model.dtype.kind in "biu":  # labels, indices: exactly
+        return (type(value) is np.ndarray and value.dtype.kind == model.dtype.kind and value.shape == model.shape
+                and bool(np.array_equal(value, model)))
     if not (isinstance(model, np.ndarray) and type(value) is np.ndarray and value.dtype.kind == model.dtype.kind == "f"):
         return False
     if value.shape != model.shape or not np.array_equal(np.isnan(value), np.isnan(model)):
@@ -153,6 +161,23 @@ def agrees(value, model, tolerance: float) -> bool:
     finite = ~np.isnan(model)
     scale = max(float(np.max(np.abs(model[finite]), initial=0.0)), ERROR_FLOOR)
     return bool(np.max(np.abs(value[finite] - model[finite]), initial=0.0) <= tolerance * scale)
+
+
+def _agrees_as_number(value, model, tolerance: float) -> bool:
+    """A number as the checks compare one: a bool or an int exactly (an int is no bool), a float within
+    ``tolerance`` (NaN agrees with NaN, an infinity with itself). A 0-d array is no number here: whether a
+    value is a numpy scalar or a 0-d array can be the very mistake a bug makes."""
+    if isinstance(model, (bool, np.bool_)):
+        return isinstance(value, (bool, np.bool_)) and bool(value) == bool(model)
+    if isinstance(model, (int, np.integer)):
+        integer = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+        return integer and int(value) == int(model)
+    if not isinstance(value, (float, np.floating)):
+        return False
+    value, model = float(value), float(model)
+    if not (math.isfinite(value) and math.isfinite(model)):
+        return value == model or (math.isnan(value) and math.isnan(model))
+    return abs(value - model) <= tolerance * max(abs(model), ERROR_FLOOR)
 
 
 # -- outcomes, built the same way for the submission (in the checks) and for trusted modules ------
@@ -177,8 +202,8 @@ def gradients(spec: FunctionSpec, value) -> dict:
 
 
 def arguments(names: Sequence[str], values: Sequence) -> dict:
-    """The array and dict arguments by name (numbers and flags cannot change in place)."""
-    return {name: value for name, value in zip(names, values) if isinstance(value, (np.ndarray, dict))}
+    """The array, dict and list arguments by name (numbers, flags and tuples cannot change in place)."""
+    return {name: value for name, value in zip(names, values) if isinstance(value, (np.ndarray, dict, list))}
 
 
 def raised(error: dict) -> Raised:

@@ -113,10 +113,10 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
     moved = ctx.runner.perturb(spec.exercise, spec.name, args, path, directions, ctx.criterion.step, picks)
     if not moved.ok:
         return Verdict(False, ctx.problem(spec.name, moved, case))
-    shapes = [(len(directions), *np.shape(dout)) for dout in douts]
+    stacked = [(len(directions), *np.shape(dout)) for dout in douts]
     pairs = list(zip(moved.extra["plus"], moved.extra["minus"]))
     if len(pairs) != len(douts) or any(not isinstance(a, np.ndarray) or a.shape != shape or a.dtype.kind != "f"
-                                       for pair, shape in zip(pairs, shapes) for a in pair):
+                                       for pair, shape in zip(pairs, stacked) for a in pair):
         return Verdict(False, f"{spec.name} returned outputs of another shape or type when its input "
                               f"moved slightly, so {name} could not be checked")
     if not all(np.all(np.isfinite(a)) for pair in pairs for a in pair):

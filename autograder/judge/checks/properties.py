@@ -71,7 +71,7 @@ def _names(changed: list[str]) -> tuple[str, ...]:
 
 
 def _changed(names, before, after) -> list[str]:
-    """Names of the arguments whose arrays differ between ``before`` and ``after``."""
+    """Names of the arguments whose arrays, dicts or lists differ between ``before`` and ``after``."""
     changed = []
     for name, old, new in zip(names, before, after or [None] * len(before)):
         if isinstance(old, dict):
@@ -79,10 +79,25 @@ def _changed(names, before, after) -> list[str]:
                 changed.append(f"{name} (its keys)")
             else:
                 changed += _changed([f"{name}['{k}']" for k in old], list(old.values()), [new[k] for k in old])
-        elif isinstance(old, np.ndarray) and not (isinstance(new, np.ndarray) and new.shape == old.shape
-                                                  and np.array_equal(new, old, equal_nan=True)):
+        elif isinstance(old, list):
+            if not isinstance(new, list) or len(new) != len(old):
+                changed.append(f"{name} (its items)")
+            else:
+                changed += [f"{name}[{k}]" for k, (a, b) in enumerate(zip(old, new)) if not _same(a, b)]
+        elif isinstance(old, np.ndarray) and not _same(old, new):
             changed.append(name)
     return changed
+
+
+def _same(old, new) -> bool:
+    """Whether ``new`` is ``old`` unchanged: arrays equal (NaN where NaN was), containers item by item."""
+    if isinstance(old, np.ndarray):
+        return isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=True)
+    if isinstance(old, (list, tuple)):
+        return type(new) is type(old) and len(new) == len(old) and all(map(_same, old, new))
+    if isinstance(old, dict):
+        return isinstance(new, dict) and set(new) == set(old) and all(_same(old[k], new[k]) for k in old)
+    return type(new) is type(old) and new == old
 
 
 @hooks.property_check("raises_value_error")
