@@ -25,7 +25,7 @@ from heldout import Feedback, feedback, held_out_bugs  # noqa: E402
 
 
 def _feedback(index: int) -> Feedback:
-    sys.path.insert(0, str(ROOT / "tests"))
+    """The feedback on the ``index``-th bug (a worker process re-imports this module, so ``heldout`` too)."""
     return feedback(held_out_bugs()[index])
 
 
