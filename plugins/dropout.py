@@ -10,9 +10,10 @@ Its bugs are recognised by the same statistics. What dropout returns is summaris
 relative to the input (``out / x``, ``dx / dout``, or ``x`` afterwards ``/ x``). Each catalogued bug
 predicts a profile from ``p`` and the mode, and is recognised when the submission's profile matches
 the bug's prediction and the prediction differs from inverted dropout's (so a correct result is
-never diagnosed). Two bugs are behaviours rather than profiles: a backward whose zeros are not the
-forward's (``backward_draws_new_mask``) and masks that differ for generators in the same state
-(``mask_not_from_rng``).
+never diagnosed). Three bugs are behaviours rather than profiles: a backward whose zeros are not the
+forward's (``backward_draws_new_mask``), masks that differ for generators in the same state
+(``mask_not_from_rng``), and a mask drawn once for all the examples of a batch
+(``mask_shared_across_batch``), whose zeros repeat along the batch axis.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from autograder.values import RngSeed
 BINOMIAL_SIGMAS = 5.0
 OUT_WRONG = vocabulary.wrong(("out",))
 """A failed hidden case's message: dropout's checks look at its output."""
+REPEAT_CHANCE = 1e-12
+"""The largest chance, for independent drops, that every slice along an axis has the same zeros, at which
+that repetition counts as a mask shared along the axis (so a correct mask fails one case in 10^12 at most)."""
 SCALE_RTOL = 1e-6
 """Relative tolerance on dropout's 1/(1-p) factor: the forward checks' 1e-6, so a scale rounded to float32 passes."""
 
@@ -78,7 +82,24 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
             detail = "are not scaled" if unscaled else f"are scaled {scale}"
             return Verdict(False, f"the kept units {detail}; inverted dropout scales them by 1/(1-p) = {1 / (1 - p):.3g}",
                            diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
+    axis = next((a for a in range(out.ndim) if _repeats_along(dropped, p, a)), None)
+    if axis is not None:
+        where = "" if case.hidden else f" (axis {axis} of x's shape {x.shape})"
+        return Verdict(False, f"the same units are zeroed in every slice along one axis{where}; each element is "
+                              "dropped on its own draw, with a mask of x's whole shape",
+                       diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     return Verdict(True)
+
+
+def _repeats_along(dropped: np.ndarray, p: float, axis: int) -> bool:
+    """Whether every slice of ``dropped`` along ``axis`` is the same, where independent drops with probability p
+    would make that all but impossible (a chance below :data:`REPEAT_CHANCE`)."""
+    slices = dropped.shape[axis]
+    if not 0 < p < 1 or slices < 2 or dropped.size == 0:
+        return False
+    per_slice = dropped.size // slices
+    log_chance = per_slice * np.logaddexp(slices * math.log(p), slices * math.log(1 - p))
+    return bool(log_chance < math.log(REPEAT_CHANCE) and (dropped == dropped.take([0], axis=axis)).all())
 
 
 @hooks.property_check("dropout_eval_identity")
@@ -311,16 +332,33 @@ _NO_SCALING = _behaves(lambda p, train: _dropping(p, 1.0) if train else IDENTITY
 _SCALES_AT_TEST = _behaves(lambda p, train: inverted(p, train) if train else _dropping(0.0, 1 - p))
 _MASK_IN_EVAL = _behaves(lambda p, train: inverted(p, True))
 _NAN_AT_ONE = _behaves(lambda p, train: NOT_FINITE if train and p == 1 else inverted(p, train))
+_KEEPS_WITH_P = _behaves(lambda p, train: _dropping(1 - p, 1 / (1 - p) if p < 1 else 0.0) if train else IDENTITY)
+_UNSCALED_MASK = _behaves(lambda p, train: _dropping(p, 1.0) if train else IDENTITY)
+_SCALED_TWICE = _behaves(lambda p, train: _dropping(p, (1 / (1 - p)) ** 2 if p < 1 else 0.0) if train else IDENTITY)
+
+
+def _shared_across_batch(seen: Observation) -> bool:
+    """Training dropped the same units in every example: the zeros repeat along axis 0."""
+    return seen.train and seen.values.ndim > 0 and _repeats_along(seen.values == 0, seen.p, 0)
+
 
 RULES: dict[str, dict[str, Callable]] = {
     "p_is_keep_probability": {"output": _P_IS_KEEP, "gradient": _P_IS_KEEP},
     "scales_by_p": {"output": _SCALES_BY_P, "gradient": _SCALES_BY_P},
-    "no_scaling": {"output": _NO_SCALING, "gradient": _NO_SCALING},
+    "no_scaling": {"output": _NO_SCALING},
     "scales_at_test_time": {"output": _SCALES_AT_TEST, "gradient": _SCALES_AT_TEST},
     "eval_mode_applies_mask": {"output": _MASK_IN_EVAL, "gradient": _MASK_IN_EVAL},
     "nan_at_p_one": {"output": _NAN_AT_ONE, "gradient": _NAN_AT_ONE},
     "backward_draws_new_mask": {"gradient": _new_mask},
     "mask_not_from_rng": {"generator": lambda seen: True},
     "modifies_x_in_place": {"input": _overwrites_x},
+    "mask_shared_across_batch": {"output": _shared_across_batch},
+    "keep_mask_drawn_with_probability_p": {"output": _KEEPS_WITH_P},
+    "backward_mask_not_scaled": {"gradient": _UNSCALED_MASK},
+    "backward_scales_twice": {"gradient": _SCALED_TWICE},
 }
-"""How each catalogued dropout bug is recognised, by the kind of observation."""
+"""How each catalogued dropout bug is recognised, by the kind of observation.
+
+A gradient is observed only after a forward that is inverted dropout (the backward's check stops
+before otherwise), so a gradient rule names a mistake of the backward itself: an unscaled dx is
+``backward_mask_not_scaled``, not ``no_scaling``, whose forward never gets that far."""

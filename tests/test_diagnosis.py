@@ -46,10 +46,10 @@ def misconceptions_in(result) -> set[str]:
 # -- the catalogue ------------------------------------------------------------------------------
 
 
-def test_every_exercise_has_at_least_six_catalogued_misconceptions_with_title_and_hint():
+def test_every_exercise_has_at_least_twelve_catalogued_misconceptions_with_title_and_hint():
     for exercise in COURSE.names:
         bugs = CATALOGUE.get(exercise, ())
-        assert len(bugs) >= 6, f"{exercise} has {len(bugs)} catalogued misconceptions"
+        assert len(bugs) >= 12, f"{exercise} has {len(bugs)} catalogued misconceptions"
         for bug in bugs:
             assert bug.title and bug.hint.startswith(("Your ", "Generators ")), bug.id
             assert bug.path.is_file(), bug.id
@@ -206,6 +206,29 @@ def test_dropout_is_diagnosed_by_its_statistics_whatever_the_random_stream():
         assert diagnose_dropout("output", Observation(dropout_output(rng, x, 0.2, 1.25), x, 0.2, True)) is None
     assert diagnose_dropout("output", Observation(x * 0.7, x, 0.3, False)).misconception == "dropout.scales_at_test_time"
     assert diagnose_dropout("output", Observation(x.copy(), x, 0.3, False)) is None
+
+
+def test_a_dropout_mask_shared_by_the_batch_is_recognised_and_independent_or_whole_example_masks_never_are():
+    x = np.random.default_rng(2).standard_normal((50, 40)) + 10
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        shared = np.where(rng.random(x.shape[1:]) < 0.3, 0.0, x / 0.7)
+        whole_examples = np.where(rng.random((50, 1)) < 0.3, 0.0, x / 0.7)
+        assert diagnose_dropout("output", Observation(shared, x, 0.3, True)).misconception == \
+            "dropout.mask_shared_across_batch"
+        assert diagnose_dropout("output", Observation(whole_examples, x, 0.3, True)) is None
+        assert diagnose_dropout("output", Observation(dropout_output(rng, x, 0.3, 1 / 0.7), x, 0.3, True)) is None
+
+
+def test_a_dropout_gradient_scaled_wrongly_after_a_right_forward_names_the_backwards_mistake():
+    dout = np.random.default_rng(3).standard_normal((50, 40)) + 10
+    zeros = np.random.default_rng(4).random(dout.shape) < 0.5
+    for scale, bug in ((1.0, "backward_mask_not_scaled"), (4.0, "backward_scales_twice")):
+        dx = np.where(zeros, 0.0, dout * scale)
+        seen = Observation(dx, dout, 0.5, True, zeros=zeros)
+        assert diagnose_dropout("gradient", seen).misconception == f"dropout.{bug}"
+    assert diagnose_dropout("gradient", Observation(np.where(zeros, 0.0, dout * 2.0), dout, 0.5, True, zeros=zeros)) \
+        is None
 
 
 def test_dropout_is_not_diagnosed_when_two_bugs_explain_the_case_alike():
