@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,7 +10,10 @@ import nbformat
 
 from autograder.course import catalogue
 from autograder.course.model import ENGINE_ROOT, load_course
+from autograder.course.rubric import load_rubrics
 from autograder.integrations.notebooks import exercise_notebook
+from autograder.judge.cases import Secret
+from autograder.judge.grading import grade
 from autograder.judge.mutation import build_submission, grade_bug  # the one submission builder, also validate's
 from autograder.results import SubmissionResult
 
@@ -25,8 +29,8 @@ CORPUS = Path(__file__).parent / "corpus"
 PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
-__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
-           "build_submission", "graded_bug", "on_reference"]
+__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR",
+           "UNCATALOGUED", "build_notebook", "build_submission", "graded_bug", "graded_uncatalogued", "on_reference"]
 
 
 @lru_cache(maxsize=None)
@@ -34,6 +38,22 @@ def graded_bug(bug) -> SubmissionResult:
     """The reference with a catalogued bug in its exercise, graded once per test process on the affected rubrics
     (the tests that look at one bug's grade share it; ``xdist_group`` keeps them on one process)."""
     return grade_bug(bug, COURSE)
+
+
+UNCATALOGUED = CORPUS / "uncatalogued"
+"""Realistic bugs kept apart from the catalogue: ``<exercise>/<bug>.py``, in the catalogue's form."""
+
+
+@lru_cache(maxsize=None)
+def graded_uncatalogued(name: str) -> SubmissionResult:
+    """The reference with the uncatalogued bug ``<exercise>/<bug>`` in its exercise, graded once per test
+    process on the affected rubrics, with a fixed secret."""
+    exercise = name.split("/")[0]
+    source = on_reference(exercise, (UNCATALOGUED / f"{name}.py").read_text())
+    with tempfile.TemporaryDirectory(prefix="autograder-uncatalogued-") as folder:
+        submission = build_submission(Path(folder) / "s", {exercise: source}, course=COURSE)
+        return grade(submission, load_rubrics(COURSE, COURSE.affected_by(exercise)), identity=name,
+                     secret=Secret(b"uncatalogued", "test"), course=COURSE)
 
 
 def on_reference(exercise: str, code: str) -> str:
