@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", default=None, type=Path,
                        help="your exercises folder, zip or notebook (default: ./exercises, else the course stubs)")
     check.add_argument("--json", action="store_true", help="print the JSON report instead of the summary")
+    check.add_argument("--details", action="store_true", help="after the summary, every failed case, grouped by mistake")
     _notebook_cells(check)
     _course_options(check)
     check.set_defaults(run=run_check)
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--identity", help="who the submission belongs to (seeds hidden cases; default: its name)")
     grade.add_argument("--out", type=Path, help="also write report.json, feedback.md, feedback.html and "
                                                 "results.json (Gradescope) into this folder")
-    grade.add_argument("--verbose", action="store_true", help="show every failed criterion, also of missing files")
+    grade.add_argument("--details", "--verbose", action="store_true",
+                       help="after the summary, every failed case, grouped by mistake")
     _notebook_cells(grade)
     _course_options(grade)
     grade.set_defaults(run=run_grade)
@@ -185,7 +187,7 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     if args.json:
         sys.stdout.write(to_json_text(result) + "\n")
     else:
-        print_result(result, Console(), verbose=getattr(args, "verbose", False))
+        print_result(result, Console(), details=args.details)
         if out:
             Console().print(f"Reports written to {escape(str(out))}/ (report.json, feedback.md, feedback.html, "
                             f"results.json)")

@@ -33,9 +33,25 @@ class CaseResult:
     relative_error : float or None
         The largest relative error found, when values were compared.
     misconception, hint : str or None
-        A recognised classic bug and the advice for it.
+        A recognised classic bug and the advice for it (for a failed case without one: the
+        criterion's standing hint).
     wrong : tuple of str
         The names of the values (outputs, gradients, arguments) found wrong.
+    features : tuple of str
+        The exercise's features that hold for the case ("a stride above 1", "a single time step"),
+        from what the rubric states about it, never from drawn values: safe for hidden cases too.
+    failure : str
+        For a failed case, what failed in the fixed vocabulary of hidden messages ("dx and dw
+        are wrong on this case"), for public cases too: what feedback groups failures by. For a
+        passed case, empty.
+    title : str or None
+        The recognised mistake's title ("Flipped kernel (a true convolution)").
+    evidence : {"values", "exception"} or None
+        How the mistake was recognised; grading keeps a mistake recognised from an exception only
+        where values show it on a public case.
+    remark : str
+        For a passed case, something the student should still know (a forward that loses
+        precision), else empty.
     """
 
     label: str
@@ -45,11 +61,35 @@ class CaseResult:
     misconception: str | None = None
     hint: str | None = None
     wrong: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    failure: str = ""
+    title: str | None = None
+    evidence: str | None = None
+    remark: str = ""
 
 
 @dataclass
 class CriterionResult:
-    """One graded entry of a report: a rubric criterion's public or hidden cases."""
+    """One graded entry of a report: a rubric criterion's public or hidden cases.
+
+    Attributes
+    ----------
+    id, description : str
+    visibility : {"public", "hidden"}
+    max_score : float
+    cases : list of CaseResult
+    note : str or None
+        Why no case ran (a missing file, a gate not yet open), in place of the cases' messages.
+    kind : str
+        The rubric's kind of check (``forward``, ``backward``, ``gradcheck``, ``property``).
+    function : str
+        The function the criterion checks.
+    compared : tuple of str
+        The names of the values its cases compare (``out``; ``dx``, ``dw``, ``db``), so that
+        feedback can say which are right as well as which are wrong.
+    advice : str or None
+        The criterion's standing hint, shown beside any recognised mistake.
+    """
 
     id: str
     description: str
@@ -57,6 +97,10 @@ class CriterionResult:
     max_score: float
     cases: list[CaseResult] = field(default_factory=list)
     note: str | None = None
+    kind: str = ""
+    function: str = ""
+    compared: tuple[str, ...] = ()
+    advice: str | None = None
 
     @property
     def score(self) -> float:

@@ -69,9 +69,17 @@ def dropout_statistics(ctx: Context, case: Case) -> Verdict:
     dropped = out == 0
     fraction, n = float(dropped.mean()), dropped.size
     bound = BINOMIAL_SIGMAS * np.sqrt(p * (1 - p) / n) + 0.5 / n
+    shared = _shared_axis(dropped, p) if 0 < p < 1 else None
+    if shared is not None:
+        return Verdict(False, f"the same units are zeroed all along axis {shared} of x (every slice along it has the "
+                              f"same zeros), so the units are not dropped independently: draw one keep decision per "
+                              f"element, with the shape of x (rng.random(x.shape) >= p)",
+                       diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     if abs(fraction - p) > bound:
         found = "too many or too few units were zeroed" if case.hidden else f"{fraction:.1%} of the units were zeroed"
-        return Verdict(False, f"{found}; with p = {p} expected about {p:.0%} (p is the probability of dropping a unit)",
+        keep = abs(fraction - (1 - p)) <= BINOMIAL_SIGMAS * np.sqrt(p * (1 - p) / n) + 0.5 / n
+        why = " (as if p were the probability of keeping a unit; it is the probability of dropping one)" if keep else ""
+        return Verdict(False, f"{found}; with p = {p} expected about {p:.0%}{why}",
                        diagnosis=_diagnose(ctx, "output", Observation(out, *args[:3])), hidden=OUT_WRONG)
     kept = ~dropped
     if p < 1 and kept.any():
@@ -176,6 +184,27 @@ def dropout_same_generator(ctx: Context, case: Case) -> Verdict:
     return Verdict(True)
 
 
+CHANCE = 1e-9
+"""The most likely that independent draws give the zeros a shared mask is recognised by."""
+
+
+def _shared_axis(dropped: np.ndarray, p: float) -> int | None:
+    """The first axis along which every slice of ``dropped`` is the same, when independent draws would
+    almost never do that (probability below :data:`CHANCE`, for 0 < p < 1).
+
+    Along an axis of length k with slices of m elements, independent draws give identical slices
+    with probability ``(p**k + (1 - p)**k) ** m``; a 1-D input is one slice of single elements.
+    """
+    for axis in range(dropped.ndim):
+        k, m = dropped.shape[axis], dropped.size // max(dropped.shape[axis], 1)
+        if k < 2 or m * float(np.logaddexp(k * math.log(p), k * math.log(1 - p))) > math.log(CHANCE):
+            continue
+        first = np.take(dropped, [0], axis=axis)
+        if np.array_equal(np.broadcast_to(first, dropped.shape), dropped):
+            return axis
+    return None
+
+
 def _is_inverted_dropout(out, x: np.ndarray, p: float, train: bool) -> bool:
     """Whether ``out`` is a finite float array of x's shape whose every unit is dropped or scaled as inverted dropout."""
     if type(out) is not np.ndarray or out.dtype.kind != "f" or out.shape != x.shape or not np.all(np.isfinite(out)):
@@ -257,7 +286,7 @@ def diagnose_dropout(bugs: tuple, kind: str, observation: Observation | None = N
         return None
     rules = [(bug, RULES.get(bug.name, {}).get(kind)) for bug in bugs]
     matches = [bug for bug, rule in rules if rule is not None and rule(observation)]
-    return Diagnosis(matches[0].id, matches[0].hint) if len(matches) == 1 else None
+    return Diagnosis(matches[0].id, matches[0].hint, matches[0].title) if len(matches) == 1 else None
 
 
 def profile(values: np.ndarray, base: np.ndarray) -> Profile:

@@ -13,6 +13,9 @@ from autograder.integrations.notebooks import exercise_notebook
 from autograder.judge.mutation import build_submission, grade_bug, grade_replacing  # also validate's
 from autograder.results import SubmissionResult
 
+import heldout
+from heldout import UNCATALOGUED
+
 COURSE = load_course()
 """The built-in course."""
 ROOT = ENGINE_ROOT
@@ -25,8 +28,9 @@ CORPUS = Path(__file__).parent / "corpus"
 PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
-__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
-           "build_submission", "graded_bug", "graded_correct", "on_reference"]
+__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR",
+           "UNCATALOGUED", "build_notebook", "build_submission", "graded_bug", "graded_correct", "graded_uncatalogued",
+           "on_reference"]
 
 
 @lru_cache(maxsize=None)
@@ -41,6 +45,13 @@ def graded_correct(module: Path) -> SubmissionResult:
     """The reference with another correct module of ``tests/corpus/correct/<exercise>/`` in its exercise, graded once
     per test process on the affected rubrics (shared like :func:`graded_bug`)."""
     return grade_replacing(module.parent.name, module, COURSE)
+
+
+def graded_uncatalogued(name: str) -> SubmissionResult:
+    """The reference with the uncatalogued bug ``<exercise>/<bug>`` of ``tests/corpus/uncatalogued/`` in its exercise,
+    graded once per test process (:func:`heldout.graded`)."""
+    exercise, bug = name.split("/")
+    return heldout.graded(heldout.HeldOutBug(exercise, UNCATALOGUED / exercise / f"{bug}.py"))
 
 
 def on_reference(exercise: str, code: str) -> str:

@@ -108,7 +108,7 @@ def other_exercises(rubrics: list[Rubric], faulty: str) -> list[str]:
 def student_texts(result: SubmissionResult) -> dict[str, str]:
     """Every report a student can see, as text: JSON, Markdown, HTML, Gradescope and the terminal."""
     console = Console(file=io.StringIO(), width=240, color_system=None, force_terminal=False)
-    print_result(result, console, verbose=True)
+    print_result(result, console, details=True)
     return {
         "json": json.dumps(to_json_dict(result), ensure_ascii=False),
         "markdown": to_markdown(result),

@@ -12,7 +12,11 @@ import time
 
 import pytest
 
-from autograder.reports.classreport import ClassReportError, load_results, misconception_counts, write_class_report
+from html import unescape
+from urllib.parse import unquote
+
+from autograder.reports.classreport import (ClassReportError, load_class, load_results, misconception_counts, summary,
+                                            write_class_report)
 from autograder.cli import main
 from autograder.course.catalogue import misconception
 
@@ -87,20 +91,44 @@ def test_the_summary_counts_submissions_and_the_one_that_could_not_be_graded(bat
     assert re.search(r'<div class="value low">1</div><div class="label">could not be graded</div>', html)
 
 
-def test_every_criterion_entry_has_a_csv_with_one_row_per_submission(batch_out):
+def test_every_criterion_entry_has_a_csv_with_one_row_per_graded_submission(batch_out):
     report = json.loads((batch_out / "submissions" / "ann" / "report.json").read_text())
     entries = [c for e in report["exercises"] for c in e["criteria"]]
     assert {p.stem for p in (batch_out / "criteria").glob("*.csv")} == {c["id"] for c in entries}
     rows = read_csv(batch_out / "criteria" / "conv.forward.hidden.csv")
-    assert set(rows) == {"ann", "eve<script>", "bob", "'=cmd", "dan", "broken.zip"}
+    assert set(rows) == {"ann", "eve<script>", "bob", "'=cmd", "dan"}, "the one that could not be graded is left out"
     assert list(next(iter(rows.values()))) == ["submission", "score", "max_score", "passed", "misconception"]
     assert rows["ann"]["passed"] == "True" and rows["ann"]["score"] == rows["ann"]["max_score"]
     assert rows["ann"]["misconception"] == ""
     for name in ("bob", "'=cmd"):
         assert rows[name]["passed"] == "False" and rows[name]["misconception"] == FLIPPED.id
-    assert (rows["broken.zip"]["score"], rows["broken.zip"]["passed"]) == ("0.0", "False")
     running = read_csv(batch_out / "criteria" / "batchnorm.running_stats.csv")
     assert running["dan"]["misconception"] == MOMENTUM.id and running["bob"]["passed"] == "True"
+
+
+def test_the_statistics_leave_out_the_submission_that_could_not_be_graded_and_name_it_with_its_reason(batch_out):
+    graded = load_class(batch_out)
+    failed = [g for g in graded if g.failed]
+    assert [g.name for g in failed] == ["broken"] and "not a readable zip file" in failed[0].reason
+    numbers = summary(graded)
+    scores = [g.result.score for g in graded if not g.failed]
+    assert (numbers["submissions"], numbers["graded"], numbers["errors"]) == (6, 5, 1)
+    assert numbers["mean"] == pytest.approx(sum(scores) / 5) and numbers["median"] == sorted(scores)[2]
+    html = (batch_out / "class-report.html").read_text()
+    listed = re.search(r"<h2>Could not be graded</h2>(.*?)</table>", html, re.DOTALL).group(1)
+    assert '<a href="submissions/broken/feedback.html">broken</a>' in listed and failed[0].reason in unescape(listed)
+
+
+def test_a_table_of_every_submission_links_its_feedback_page(batch_out):
+    html = (batch_out / "class-report.html").read_text()
+    table = re.search(r"<h2>Every submission</h2>(.*?)</table>", html, re.DOTALL).group(1)
+    links = re.findall(r'<a href="(submissions/[^"]+/feedback.html)">', table)
+    assert len(links) == 6
+    for link in links:
+        assert (batch_out / unquote(link)).is_file(), link
+    assert "eve%3Cscript%3E" in table and "eve&lt;script&gt;" in table and "<script>" not in table
+    bob = re.search(r'<a href="submissions/bob/feedback.html">bob</a>(.*?)</tr>', table, re.DOTALL).group(1)
+    assert FLIPPED.id in bob
 
 
 def test_the_report_command_writes_the_page_and_fails_clearly_without_a_batch(batch_out, tmp_path, capsys):

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from autograder.judge.cases import Secret
-from builders import CORPUS, COURSE, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug, graded_correct
-from autograder.judge.diagnosis import Raised, arguments, diagnose, outputs, run, shows_symptoms
+from builders import CORPUS, COURSE, EXERCISES, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug, graded_correct
+from autograder.judge.diagnosis import Raised, arguments, diagnose, explains, outputs, run
 from autograder.course.hooks import plugin_module
 from autograder.judge.grading import grade
 from autograder.judge.cases import make_cases
@@ -168,22 +168,31 @@ def test_the_references_own_results_are_never_diagnosed(criterion, case):
 # -- the symptom rule -------------------------------------------------------------------------------
 
 
-def test_a_submission_shows_a_bug_when_it_has_every_value_the_bug_gets_wrong_even_beside_another_mistake():
+def test_a_bug_is_named_only_when_it_explains_every_compared_value_of_the_case():
     right, wrong, other = np.ones(3), np.full(3, 2.0), np.full(3, 5.0)
     reference = {"dx": right, "dw": right, "db": right}
     bug = {"dx": right, "dw": right, "db": wrong}
-    assert shows_symptoms({"dx": right, "dw": right, "db": wrong}, bug, reference, 1e-6)
-    assert shows_symptoms({"dx": other, "dw": right, "db": wrong}, bug, reference, 1e-6)
-    assert not shows_symptoms({"dx": other, "dw": right, "db": right}, bug, reference, 1e-6)
-    assert not shows_symptoms(reference, reference, reference, 1e-6)
+    assert explains({"dx": right, "dw": right, "db": wrong}, bug, reference, 1e-6) == "exactly"
+    assert explains({"dx": other, "dw": right, "db": wrong}, bug, reference, 1e-6) is None, "dx is left unexplained"
+    assert explains({"dx": other, "dw": right, "db": right}, bug, reference, 1e-6) is None
+    assert explains(reference, reference, reference, 1e-6) is None
+
+
+def test_a_bug_that_explains_every_value_to_three_digits_while_the_reference_is_far_off_is_the_best_explanation():
+    right, wrong = np.ones(3), np.full(3, 2.0)
+    reference, bug = {"out": right}, {"out": wrong}
+    assert explains({"out": wrong * (1 + 1e-4)}, bug, reference, 1e-6) == "closely"
+    assert explains({"out": wrong * (1 + 1e-2)}, bug, reference, 1e-6) is None
+    assert explains({"out": right * (1 + 1e-4)}, {"out": right * (1 + 1e-5)}, reference, 1e-6) is None, \
+        "a bug within three digits of the reference explains nothing clearly"
 
 
 def test_an_exception_or_a_return_value_of_another_form_is_compared_whole():
     reference = {"out": np.ones(2)}
     bug = Raised("ValueError", "operands could not be broadcast together with shapes (2,2) (3,3)")
-    assert shows_symptoms(bug, bug, reference, 1e-6)
-    assert not shows_symptoms(Raised("ValueError", "another message"), bug, reference, 1e-6)
-    assert not shows_symptoms(reference, bug, reference, 1e-6)
+    assert explains(bug, bug, reference, 1e-6) == "exactly"
+    assert explains(Raised("ValueError", "another message"), bug, reference, 1e-6) is None
+    assert explains(reference, bug, reference, 1e-6) is None
     assert arguments(("x", "stride", "params"), [np.ones(1), 2, {"W": np.ones(1)}]).keys() == {"x", "params"}
 
 

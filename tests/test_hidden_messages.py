@@ -21,7 +21,7 @@ from autograder.judge.cases import Secret
 from autograder.judge.checks.vocabulary import patterns
 from autograder.judge.grading import grade
 
-from builders import COURSE, PAYLOADS, REFERENCE_DIR, STUBS_DIR, build_submission, graded_bug
+from builders import COURSE, PAYLOADS, REFERENCE_DIR, STUBS_DIR, UNCATALOGUED, build_submission, graded_bug, graded_uncatalogued
 
 RUBRICS = {rubric.exercise: rubric for rubric in load_rubrics(COURSE)}
 BUGS = [pytest.param(bug, id=bug.id, marks=pytest.mark.xdist_group(bug.id))
@@ -51,6 +51,18 @@ def assert_fixed_vocabulary(result) -> int:
 @pytest.mark.parametrize("bug", BUGS)
 def test_every_hidden_message_of_a_classic_bug_is_a_phrase_of_the_fixed_vocabulary(bug):
     assert_fixed_vocabulary(graded_bug(bug))
+
+
+@pytest.mark.parametrize("name", sorted(f"{p.parent.name}/{p.stem}" for p in UNCATALOGUED.glob("*/*.py")))
+def test_every_hidden_message_of_a_bug_outside_the_catalogue_is_a_phrase_of_the_fixed_vocabulary(name):
+    result = graded_uncatalogued(name)
+    assert_fixed_vocabulary(result)
+    for exercise in result.exercises:
+        for entry in exercise.criteria:
+            for case in entry.cases:
+                if entry.visibility == "hidden" and case.remark:
+                    assert re.fullmatch(r"[\w\[\]', ]+ agrees? with central differences only at larger steps: "
+                                        r"\w+ loses precision \(float32\?\); compute it in float64", case.remark)
 
 
 def test_every_hidden_message_of_the_stubs_is_a_phrase_of_the_fixed_vocabulary():

@@ -160,10 +160,58 @@ class InputSpec:
             spec, given = _merged(argument, spec, given), _ABSENT
         return Argument(argument.name, argument.kind, spec), given
 
+    def stated(self, params: dict) -> dict:
+        """What a case states without drawing anything: the namespace a case's features are evaluated in.
+
+        It holds the sizes, the plain values (an optional one the case leaves out is None), the
+        variant flags and every array's shape (as a tuple, under the argument's name or its dict
+        entry's key; an entry absent from the case is None), as far as they follow from the
+        exercise file and the case's keys alone. A drawn size or value, and what depends on one, is
+        left out: the namespace is the same for every student, so it never carries a hidden case's values.
+        """
+        flags = {name: bool(params.get(name)) for name in self.variants}
+        arguments = [self._effective(argument, params, flags) for argument in self.arguments]
+        fixed = self._fixed_sizes(arguments, params)
+        sizes: dict = {}
+        for name in self.sizes:
+            value = _stated(fixed[name], sizes)
+            if value is not _ABSENT:
+                sizes[name] = value
+        values: dict = {**sizes, **flags}
+        shapes: dict = {}
+        for argument, given in arguments:
+            if argument.kind == "array":
+                shapes[argument.name] = _stated_shape(given if isinstance(given, list) else argument.spec["shape"], sizes)
+            elif argument.kind == "dict":
+                for key, entry in argument.spec["dict"].items():
+                    shown = params.get(key, _ABSENT)
+                    present = shown is not _ABSENT or "when" not in entry or _stated(entry["when"], values) is True
+                    shapes[key] = _stated_shape(shown if isinstance(shown, list) else entry["shape"], sizes) \
+                        if present else None
+            elif argument.kind == "value":
+                if _is_optional(argument.spec) and given is _ABSENT:
+                    values[argument.name] = None
+                    continue
+                value = argument.spec if given is _ABSENT else given
+                if isinstance(value, dict) and "value" in value:
+                    value = value["value"]
+                value = _stated(value, values)
+                if value is not _ABSENT:
+                    values[argument.name] = _converted(value, "tuple")
+        return {**{k: v for k, v in shapes.items() if v is not _ABSENT}, **values}
+
     def _sizes(self, arguments: list, params: dict, rng: np.random.Generator) -> dict:
-        """Every size, fixed in argument order: a size the case gives, else one an argument's given shape
-        binds (for the arguments after it, so an invalid shape never changes an earlier argument), else
-        its default when an argument first needs it."""
+        """Every size, fixed as :meth:`_fixed_sizes` says, then drawn or evaluated in the order of ``sizes``."""
+        fixed = self._fixed_sizes(arguments, params)
+        sizes: dict = {}
+        for name in self.sizes:
+            sizes[name] = _scalar(fixed[name], sizes, rng, f"size {name}")
+        return sizes
+
+    def _fixed_sizes(self, arguments: list, params: dict) -> dict:
+        """Every size's value or recipe, fixed in argument order: a size the case gives, else one an argument's
+        given shape binds (for the arguments after it, so an invalid shape never changes an earlier argument),
+        else its default when an argument first needs it."""
         fixed = {name: params[name] for name in self.sizes if name in params}
 
         def fix(name: str) -> None:
@@ -186,10 +234,7 @@ class InputSpec:
                         fix(needed)
         for name in self.sizes:
             fix(name)
-        sizes: dict = {}
-        for name in self.sizes:
-            sizes[name] = _scalar(fixed[name], sizes, rng, f"size {name}")
-        return sizes
+        return fixed
 
 
 def _names_in(value) -> set[str]:
@@ -245,6 +290,26 @@ def _scalar(value, namespace: dict, rng: np.random.Generator, what: str):
         raise InputSpecError(f"{what}: expected a number, an expression or one of integers, uniform, choice, "
                              f"text; found {sorted(value)}")
     return value
+
+
+def _stated(value, namespace: dict):
+    """A size or value as far as it is stated: a number, or an expression of ``namespace``; _ABSENT for a draw
+    or an expression of something not stated."""
+    if isinstance(value, str):
+        try:
+            return evaluate(value, namespace)
+        except (ExpressionError, ArithmeticError, TypeError, ValueError, IndexError, KeyError):
+            return _ABSENT
+    if isinstance(value, dict):
+        return str(value["text"]) if "text" in value else _ABSENT
+    return value
+
+
+def _stated_shape(pattern, sizes: dict):
+    """A shape as a tuple of ints, or _ABSENT when one of its dimensions is not stated."""
+    dims = [_stated(dim, sizes) for dim in pattern]
+    return _ABSENT if any(d is _ABSENT or isinstance(d, bool) or not isinstance(d, int) for d in dims) \
+        else tuple(dims)
 
 
 def _make(argument: Argument, given, params: dict, sizes: dict, namespace: dict, rng: np.random.Generator):

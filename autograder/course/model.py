@@ -162,6 +162,24 @@ class Exercise:
     def function_names(self) -> tuple[str, ...]:
         return tuple(n for spec in self.functions for n in (spec.name, spec.backward) if n)
 
+    def case_features(self, spec: FunctionSpec, params: dict) -> tuple[str, ...]:
+        """The labels of the exercise's ``features`` that hold for a case of ``spec`` with the rubric's ``params``.
+
+        A feature is evaluated over what the case states (:meth:`InputSpec.stated`): the same for
+        every student, so a hidden case's features carry none of its drawn values. A feature that
+        cannot be evaluated for the case (it names something the function does not have, or an
+        invalid case divides by a zero stride) does not hold.
+        """
+        namespace = spec.inputs.stated(params)
+        held = []
+        for label, expression in self.features:
+            try:
+                if evaluate(expression, namespace) is True:
+                    held.append(label)
+            except (ExpressionError, ArithmeticError, TypeError, ValueError, IndexError, KeyError):
+                continue
+        return tuple(held)
+
 
 @dataclass(frozen=True)
 class Course:

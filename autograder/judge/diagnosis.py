@@ -1,18 +1,26 @@
 """Diagnosis: recognising a classic mistake from what a submission's code did on a failed case.
 
 When a case fails, the grader runs the reference and every catalogued bug of the exercise
-(:mod:`autograder.misconceptions`) in its own trusted process, on the same inputs and the same
+(:mod:`autograder.course.catalogue`) in its own trusted process, on the same inputs and the same
 upstream gradients, and observes each of them the way the check observed the submission: the
 outputs it compared, the gradients, the arguments after the call, or the exception raised.
 
-A bug is recognised when it behaves differently from the reference on this case and the
-submission shows all of its symptoms: every value on which the bug differs from the reference,
-the submission has too, within the criterion's tolerance. Values on which the bug agrees with the
-reference are not looked at, so an unrelated second mistake does not hide the first. An exception
-is one value (its type and message), and so is a return value of another form than the contract's.
+A bug is named only when it explains the whole case: it behaves differently from the reference,
+and every value the check compared (each output, each gradient, each argument) agrees with the
+bug's within the criterion's tolerance, so a right value the bug gets wrong, or a wrong value the
+bug gets right, rules it out. When no bug explains the case to the tolerance, the one bug that
+explains every value to three digits (:data:`CLOSE`) while the reference is far off is clearly
+the best explanation and is named; two such bugs that disagree leave the case unnamed. A return
+value of another form than the contract's is compared whole.
 
-A diagnosis is a catalogue id and the catalogue's fixed hint: it never carries a case's value.
-A random function is never compared to one random stream: its exercise may name a plug-in diagnoser instead.
+An exception alone never names a mistake: different bugs raise the same error (a broadcast of
+two shapes says nothing of how they came about). A bug that raises what the submission raised is
+only a candidate, with ``evidence="exception"``; grading keeps it only where the same mistake is
+recognised from values on a public case of the exercise (see :mod:`autograder.judge.grading`).
+
+A diagnosis is a catalogue id, its title and the catalogue's fixed hint: it never carries a case's
+value. A random function is never compared to one random stream: its exercise may name a plug-in
+diagnoser instead.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from types import ModuleType
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -30,6 +38,10 @@ from autograder.course.model import Course, FunctionSpec
 from autograder.values import RngSeed
 
 ERROR_FLOOR = 1e-6
+CLOSE = 1e-3
+"""The relative error within which a bug still explains a value when none explains it to the tolerance."""
+FAR = 0.1
+"""How far (relative) the reference must be from such a bug, on some value, for it to be clearly the best."""
 MAX_MESSAGE = 1000
 RETURNED = "returned"
 """The single key of an outcome whose return value does not have the contract's form."""
@@ -42,11 +54,20 @@ class Raised(NamedTuple):
     message: str
 
 
+Evidence = Literal["values", "exception"]
+
+
 class Diagnosis(NamedTuple):
-    """A recognised mistake: the catalogue's id (``conv.flipped_kernel``) and its hint."""
+    """A recognised mistake: the catalogue's id (``conv.flipped_kernel``), its hint and title, and the evidence.
+
+    ``evidence`` is ``"values"`` when the case's values showed the mistake and ``"exception"`` when
+    only the exception it raised did (never enough alone, see the module docstring).
+    """
 
     misconception: str
     hint: str
+    title: str = ""
+    evidence: Evidence = "values"
 
 
 Outcome = dict | Raised
@@ -87,10 +108,17 @@ def diagnose(course: Course, spec: FunctionSpec, function: str, args: list, dout
     if not bugs:
         return None
     reference = run(course.reference(spec.exercise), spec, function, args, douts, observe)
+    close = []
     for bug in bugs:
         outcome = run(bug.load(), spec, function, args, douts, observe)
-        if shows_symptoms(actual, outcome, reference, tolerance):
-            return Diagnosis(bug.id, bug.hint)
+        fit = explains(actual, outcome, reference, tolerance)
+        if fit == "exactly":
+            evidence = "exception" if isinstance(actual, Raised) else "values"
+            return Diagnosis(bug.id, bug.hint, bug.title, evidence)
+        if fit == "closely":
+            close.append((bug, outcome))
+    if close and all(_same(outcome, close[0][1], CLOSE) for _, outcome in close):
+        return Diagnosis(close[0][0].id, close[0][0].hint, close[0][0].title)
     return None
 
 
@@ -117,16 +145,27 @@ def run(module: ModuleType, spec: FunctionSpec, function: str, args: list, douts
     return outputs(spec.outputs, spec.split(result))
 
 
-def shows_symptoms(actual: Outcome, bug: Outcome, reference: Outcome, tolerance: float) -> bool:
-    """Whether ``actual`` has every value on which ``bug`` differs from ``reference`` (and there is one).
+def explains(actual: Outcome, bug: Outcome, reference: Outcome, tolerance: float) -> str | None:
+    """How well ``bug``'s outcome explains ``actual``: ``"exactly"``, ``"closely"`` or None.
 
+    ``"exactly"``: the bug differs from the reference and every value of ``actual`` agrees with the
+    bug's within ``tolerance`` (an exception: the same type and message). ``"closely"``: every value
+    agrees within :data:`CLOSE` and the reference is at least :data:`FAR` off the bug on some value.
     Outcomes of different forms (an exception, values under other names) are compared whole.
     """
+    if _same(bug, reference, tolerance):
+        return None
     names = set(actual) if isinstance(actual, dict) else set()
     if not (names and isinstance(bug, dict) and isinstance(reference, dict) and names <= set(bug) & set(reference)):
-        return _same(actual, bug, tolerance) and not _same(bug, reference, tolerance)
-    symptoms = [name for name in names if not agrees(bug[name], reference[name], tolerance)]
-    return bool(symptoms) and all(agrees(actual[name], bug[name], tolerance) for name in symptoms)
+        return "exactly" if _same(actual, bug, tolerance) else None
+    if not any(not agrees(bug[name], reference[name], tolerance) for name in names):
+        return None
+    if all(agrees(actual[name], bug[name], tolerance) for name in names):
+        return "exactly"
+    if (all(agrees(actual[name], bug[name], max(CLOSE, tolerance)) for name in names)
+            and any(not agrees(reference[name], bug[name], FAR) for name in names)):
+        return "closely"
+    return None
 
 
 def _same(a: Outcome, b: Outcome, tolerance: float) -> bool:

@@ -15,7 +15,7 @@ from typing import Literal
 from autograder.course.model import Course, load_course
 from autograder.course.rubric import Criterion, Rubric, load_rubrics
 from autograder.judge.cases import Case, Secret, load_secret, make_cases
-from autograder.judge.checks import CHECKS, Context
+from autograder.judge.checks import CHECKS, Context, vocabulary
 from autograder.judge.oracle import ReferenceOracle
 from autograder.judge.replay import ReplayOracle, StudentReleaseError, default_oracle
 from autograder.results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
@@ -107,7 +107,7 @@ class _Grader:
                         result.criteria.append(entry)
         for rubric, result in zip(rubrics, results):
             self._close_gates(rubric, result)
-            _keep_public_diagnoses(rubric, result)
+            _keep_corroborated_diagnoses(rubric, result)
             order = {c.id: n for n, c in enumerate(rubric.criteria)}
             result.criteria.sort(key=lambda e: (order[e.id.removesuffix(".hidden")], e.visibility == "hidden"))
             if result.note is None:
@@ -121,7 +121,9 @@ class _Grader:
             return None
         total = len(criterion.public) + len(criterion.hidden)
         entry = CriterionResult(criterion.id + ("" if visibility == "public" else ".hidden"),
-                                criterion.description, visibility, criterion.points * len(cases) / total)
+                                criterion.description, visibility, criterion.points * len(cases) / total,
+                                kind=criterion.kind, function=criterion.function, compared=_compared(criterion),
+                                advice=criterion.hint)
         entry.note = note or self._blocker(criterion, rubric)
         if entry.note is None:
             entry.cases = [self._run(criterion, case) for case in cases]
@@ -160,9 +162,13 @@ class _Grader:
             result = CHECKS[criterion.kind](Context(criterion, self.runner, self.oracle, self.course), case)
         except Exception as error:  # whatever the submission returned, one case must not stop the grade
             detail = "" if case.hidden else f" ({type(error).__name__}: {str(error)[:300]})"
-            result = CaseResult(case.label, False, f"the grader could not check what your code returned{detail}")
+            result = CaseResult(case.label, False, f"the grader could not check what your code returned{detail}",
+                                failure=vocabulary.failed(criterion.function))
+            if case.hidden:
+                result.message = result.failure
         if not case.hidden:
             self.public_output += self.runner.stdout_parts[before:]
+        result.features = self.course.exercise(criterion.spec.exercise).case_features(criterion.spec, case.params)
         return result
 
     def _explain_dependencies(self, result: ExerciseResult, results: list[ExerciseResult]) -> None:
@@ -188,18 +194,31 @@ class _Grader:
         return text
 
 
-def _keep_public_diagnoses(rubric: Rubric, result: ExerciseResult) -> None:
-    """Name on a hidden case only a mistake also recognised on a public case of the exercise.
+def _compared(criterion: Criterion) -> tuple[str, ...]:
+    """The names of the values a criterion's cases compare (none known for a property)."""
+    if criterion.kind == "forward":
+        return tuple(criterion.outputs or criterion.spec.outputs)
+    if criterion.kind in ("backward", "gradcheck"):
+        return criterion.spec.gradient_names
+    return ()
 
-    Which of several bugs a submission mimics on a hidden case is the submission's choice, so it
-    could carry the case's values; a mistake already shown on a public case carries nothing new.
+
+def _keep_corroborated_diagnoses(rubric: Rubric, result: ExerciseResult) -> None:
+    """Name a mistake only where the values of a public case of the exercise show it.
+
+    A mistake recognised from the values of a public case stands. Anywhere else (on a hidden
+    case, or from an exception alone) it is named only if it also stands so: an exception says
+    too little (different bugs raise the same error), and which of several bugs a submission
+    mimics on a hidden case is the submission's choice, so it could carry the case's values; a
+    mistake the public values already show carries nothing new. A dropped diagnosis leaves the
+    criterion's standing hint.
     """
-    public = {case.misconception for entry in result.criteria if entry.visibility == "public"
-              for case in entry.cases if case.misconception}
+    shown = {case.misconception for entry in result.criteria if entry.visibility == "public"
+             for case in entry.cases if case.misconception and case.evidence != "exception"}
     hints = {c.id: c.hint for c in rubric.criteria}
     for entry in result.criteria:
-        if entry.visibility != "hidden":
-            continue
         for case in entry.cases:
-            if case.misconception and case.misconception not in public:
-                case.misconception, case.hint = None, hints[entry.id.removesuffix(".hidden")]
+            corroborated = entry.visibility == "public" and case.evidence != "exception"
+            if case.misconception and not corroborated and case.misconception not in shown:
+                case.misconception, case.title, case.evidence = None, None, None
+                case.hint = hints[entry.id.removesuffix(".hidden")]

@@ -3,15 +3,18 @@
 From the reports ``autograder batch`` wrote into ``OUT/submissions/*/report.json`` it writes:
 
 - ``OUT/class-report.html``: one self-contained page (the plots are inline PNGs) with a summary
-  table, the distribution of total scores and of every exercise's scores, the pass rate of every
-  criterion (public and hidden entries), the most frequent misconceptions with their counts, and
-  the grading time of every submission;
-- ``OUT/criteria/<criterion id>.csv``: one row per submission (submission, score, max_score,
-  passed, misconception) for every criterion entry.
+  table, the submissions that could not be graded with the reason, the distribution of total
+  scores and of every exercise's scores, the pass rate of every criterion (public and hidden
+  entries), the most frequent misconceptions with their counts, a table of every submission
+  linking its feedback page (``submissions/<name>/feedback.html``), and the grading time of
+  every submission;
+- ``OUT/criteria/<criterion id>.csv``: one row per graded submission (submission, score,
+  max_score, passed, misconception) for every criterion entry.
 
-A submission that could not be graded (status ``error``) has no criterion entries: it counts as
-failing them with no points, as in the gradebook. matplotlib is imported here and nowhere else;
-figures are drawn on Agg canvases, never through pyplot's global state.
+A submission that could not be graded (status ``error`` in its ``report.json``) has no scores to
+speak of: it is left out of every statistic, plot and criterion CSV (but the grading times), and
+listed by name with its reason instead. matplotlib is imported here and nowhere else; figures are
+drawn on Agg canvases, never through pyplot's global state.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import numpy as np
@@ -78,6 +82,36 @@ class MisconceptionCount:
 
 
 @dataclass(frozen=True)
+class Graded:
+    """One submission of a batch: the name of its report folder and its result."""
+
+    name: str
+    result: SubmissionResult
+
+    @property
+    def failed(self) -> bool:
+        """Whether it could not be graded (its result holds no scores)."""
+        return self.result.status == "error"
+
+    @property
+    def reason(self) -> str:
+        """Why it could not be graded (the note its exercises carry), or ""."""
+        return next((e.note for e in self.result.exercises if e.note), "") if self.failed else ""
+
+    @property
+    def feedback(self) -> str:
+        """The link to its feedback page, relative to the batch's output folder (the name URL-quoted)."""
+        return f"submissions/{quote(self.name)}/feedback.html"
+
+    @property
+    def mistakes(self) -> list[str]:
+        """The misconceptions recognised in it, in report order."""
+        return list(dict.fromkeys(case.misconception for exercise in self.result.exercises
+                                  for criterion in exercise.criteria for case in criterion.cases
+                                  if case.misconception))
+
+
+@dataclass(frozen=True)
 class ClassReport:
     """What :func:`write_class_report` wrote."""
 
@@ -97,16 +131,17 @@ def write_class_report(out: Path, course: Course | None = None) -> ClassReport:
         When ``out`` holds no report, or a report cannot be read (naming the file).
     """
     out = Path(out)
-    results = load_results(out)
+    graded = load_class(out)
+    results = [g.result for g in graded if not g.failed]
     criteria = criterion_stats(results)
     csvs = tuple(write_csv([CSV_HEADER, *c.rows], out / "criteria" / f"{_file_name(c.id)}.csv") for c in criteria)
-    page = atomic_write_text(out / PAGE, render(results, criteria, {c.id: p for c, p in zip(criteria, csvs)}, out,
+    page = atomic_write_text(out / PAGE, render(graded, criteria, {c.id: p for c, p in zip(criteria, csvs)}, out,
                                                 course or load_course()))
-    return ClassReport(page, csvs, len(results))
+    return ClassReport(page, csvs, len(graded))
 
 
-def load_results(out: Path) -> list[SubmissionResult]:
-    """The graded submissions of a batch output folder, by submission name.
+def load_class(out: Path) -> list[Graded]:
+    """Every submission of a batch output folder (graded or not), by the name of its report folder.
 
     Raises
     ------
@@ -117,14 +152,19 @@ def load_results(out: Path) -> list[SubmissionResult]:
     if not paths:
         raise ClassReportError(f"{out}: no submissions/*/report.json; expected the output folder of "
                                f"`autograder batch DIR --out {out}`")
-    results = []
+    graded = []
     for path in paths:
         try:
-            results.append(from_json_dict(json.loads(path.read_text())))
+            graded.append(Graded(path.parent.name, from_json_dict(json.loads(path.read_text()))))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ClassReportError(f"{path}: not a report written by `autograder batch` "
                                    f"({type(error).__name__}: {error})") from None
-    return sorted(results, key=lambda r: r.submission)
+    return graded
+
+
+def load_results(out: Path) -> list[SubmissionResult]:
+    """The results of the submissions of a batch output folder that could be graded, by submission name."""
+    return sorted((g.result for g in load_class(out) if not g.failed), key=lambda r: r.submission)
 
 
 def criterion_stats(results: list[SubmissionResult]) -> list[CriterionStats]:
@@ -177,29 +217,48 @@ def _file_name(criterion: str) -> str:
 # -- the page ---------------------------------------------------------------------------------
 
 
-def render(results: list[SubmissionResult], criteria: list[CriterionStats], csvs: dict[str, Path],
+def render(graded: list[Graded], criteria: list[CriterionStats], csvs: dict[str, Path],
            out: Path, course: Course) -> str:
-    """The class report page as HTML (plots inline)."""
+    """The class report page as HTML (plots inline); statistics over the submissions that could be graded."""
+    results = [g.result for g in graded if not g.failed]
     mistakes = misconception_counts(results, course)
     environment = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "reports/templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["points"] = format_points
+    plots = {"seconds": _png(plot_seconds([g.result for g in graded]))}
+    if results:
+        plots.update(totals=_png(plot_totals(results)), exercises=_png(plot_exercises(results)),
+                     criteria=_png(plot_pass_rates(criteria)), mistakes=_png(plot_mistakes(mistakes)))
     return environment.get_template("class-report.html.j2").render(
-        summary=summary(results), exercises=exercise_table(results), criteria=criteria, mistakes=mistakes,
-        csvs={key: path.relative_to(out).as_posix() for key, path in csvs.items()},
-        plots={"totals": _png(plot_totals(results)), "exercises": _png(plot_exercises(results)),
-               "criteria": _png(plot_pass_rates(criteria)), "mistakes": _png(plot_mistakes(mistakes)),
-               "seconds": _png(plot_seconds(results))})
+        summary=summary(graded), exercises=exercise_table(results), criteria=criteria, mistakes=mistakes,
+        students=student_table(graded), failed=[g for g in graded if g.failed],
+        csvs={key: path.relative_to(out).as_posix() for key, path in csvs.items()}, plots=plots)
 
 
-def summary(results: list[SubmissionResult]) -> dict:
-    """The numbers of the summary table."""
+def summary(graded: list[Graded]) -> dict:
+    """The numbers of the summary table: counts of all submissions, scores of those that could be graded."""
+    results = [g.result for g in graded if not g.failed]
     totals = [r.score for r in results]
-    seconds = [r.seconds for r in results]
-    return {"submissions": len(results), "errors": sum(r.status == "error" for r in results),
-            "max_score": max(r.max_score for r in results), "mean": statistics.fmean(totals),
-            "median": statistics.median(totals), "full_marks": sum(r.score == r.max_score > 0 for r in results),
-            "mean_seconds": statistics.fmean(seconds), "total_seconds": sum(seconds)}
+    seconds = [g.result.seconds for g in graded]
+    return {"submissions": len(graded), "graded": len(results), "errors": len(graded) - len(results),
+            "max_score": max((r.max_score for r in results), default=0.0),
+            "mean": statistics.fmean(totals) if totals else None,
+            "median": statistics.median(totals) if totals else None,
+            "full_marks": sum(r.score == r.max_score > 0 for r in results),
+            "mean_seconds": statistics.fmean(seconds) if seconds else 0.0, "total_seconds": sum(seconds)}
+
+
+def student_table(graded: list[Graded]) -> list[dict]:
+    """One row per submission, by name: its total, its exercises' scores, its mistakes, its feedback page."""
+    names = exercise_names([g.result for g in graded if not g.failed])
+    rows = []
+    for g in sorted(graded, key=lambda g: g.name):
+        scores = {} if g.failed else {name: g.result.exercise(name).score for name in names
+                                      if name in {e.name for e in g.result.exercises}}
+        rows.append({"name": g.name, "feedback": g.feedback, "failed": g.failed, "reason": g.reason,
+                     "score": g.result.score, "max_score": g.result.max_score, "scores": scores,
+                     "exercises": names, "mistakes": g.mistakes, "seconds": g.result.seconds})
+    return rows
 
 
 def exercise_table(results: list[SubmissionResult]) -> list[dict]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..results import CriterionResult, ExerciseResult, SubmissionResult
 from ._files import atomic_write_text
-from .markdown import format_points
+from .summary import format_points, mistake_text, summarize_exercise
 
 VISIBILITY = {"public": "visible", "hidden": "after_published"}
 """Gradescope's visibility of a test, by the visibility of its criterion entry."""
@@ -44,10 +44,20 @@ def _test(exercise: ExerciseResult, criterion: CriterionResult, number: str) -> 
 
 
 def _summary(result: SubmissionResult) -> str:
+    """The total, then per exercise its score and what its public cases say to fix first.
+
+    Gradescope shows this output at once, while hidden tests wait until grades are published, so
+    the mistakes listed here come from the public entries only.
+    """
     lines = [f"Total: {format_points(result.score)} / {format_points(result.max_score)}"]
     for exercise in result.exercises:
-        line = f"{exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}"
-        lines.append(f"{line} ({exercise.note})" if exercise.note else line)
+        public = ExerciseResult(exercise.name, [c for c in exercise.criteria if c.visibility == "public"],
+                                exercise.note)
+        lines.append(f"{exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}")
+        summary = summarize_exercise(public)
+        if summary.note:
+            lines.append(f"  {summary.note}")
+        lines += [f"  - {mistake_text(mistake)}" for mistake in summary.mistakes]
     return "\n".join(lines)
 
 

@@ -1,5 +1,8 @@
 """The student's feedback as one self-contained HTML page, rendered from a Jinja2 template.
 
+It leads with what to fix first (:mod:`~autograder.reports.summary`), then the details grouped by
+mistake, like the terminal and Markdown views of the same result.
+
 Autoescaping is on: messages, notes and captured output come from the student's code and are
 shown as text, never as markup.
 """
@@ -14,7 +17,8 @@ import jinja2
 
 from ..results import SubmissionResult
 from ._files import atomic_write_text
-from .markdown import format_error, format_points, truncate_output
+from .markdown import format_error, truncate_output
+from .summary import SUMMARY_MISTAKES, format_points, mistake_text, summarize, waiting_text
 
 TEMPLATE = "feedback.html.j2"
 
@@ -30,6 +34,8 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["points"] = format_points
     environment.filters["error"] = format_error
+    environment.filters["text"] = mistake_text
+    environment.filters["waiting"] = waiting_text
     return environment
 
 
@@ -44,11 +50,13 @@ def to_html(result: SubmissionResult) -> str:
     Returns
     -------
     str
-        A complete page with inline CSS: the total, a table of exercises, a collapsible
-        section per exercise with every criterion, the sandbox used and the captured output.
+        A complete page with inline CSS: the total and, per exercise, its score and what to fix
+        first (one line per distinct mistake); then a section per exercise that lost points, its
+        failed cases grouped by mistake; the sandbox used and the captured output.
     """
     template = _environment().get_template(TEMPLATE)
-    return template.render(result=result, output=truncate_output(result.output))
+    return template.render(result=result, summaries=summarize(result), shown=SUMMARY_MISTAKES,
+                           output=truncate_output(result.output))
 
 
 def write_html(result: SubmissionResult, path: str | os.PathLike[str]) -> Path:

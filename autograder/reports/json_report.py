@@ -1,8 +1,11 @@
 """The JSON report of the exercise contract (``autograder grade --json``), with a few extra fields.
 
 The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox`` and
-``seconds`` at the top, ``note`` per exercise, and ``description``, ``relative_error`` and
-``cases`` per criterion. Every number is a plain float: scores rounded to 4 decimals, relative
+``seconds`` at the top; ``note`` and ``summary`` (what to fix first: one entry per distinct
+mistake, see :mod:`~autograder.reports.summary`) per exercise; ``description``,
+``relative_error``, ``kind``, ``function``, ``compared``, ``advice`` (the standing hint) and
+``cases`` per criterion; and per case its ``features``, ``failure`` (the fixed-vocabulary phrase),
+the mistake's ``title`` and a passed case's ``remark``. Every number is a plain float: scores rounded to 4 decimals, relative
 errors to 4 significant digits (rounding ``1e-9`` to 4 decimals would report it as 0), and a
 non-finite relative error becomes ``null``, so the report is strict JSON.
 """
@@ -17,6 +20,7 @@ from typing import Any
 
 from ..results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
 from ._files import atomic_write_text
+from .summary import Mistake, mistake_text, summarize_exercise
 
 
 def _number(value: float) -> float:
@@ -40,6 +44,10 @@ def _case(case: CaseResult) -> dict[str, Any]:
         "misconception": case.misconception,
         "hint": case.hint,
         "wrong": list(case.wrong),
+        "features": list(case.features),
+        "failure": case.failure,
+        "title": case.title,
+        "remark": case.remark,
     }
 
 
@@ -55,7 +63,25 @@ def _criterion(criterion: CriterionResult) -> dict[str, Any]:
         "hint": criterion.hint,
         "description": criterion.description,
         "relative_error": _relative_error(criterion.relative_error),
+        "kind": criterion.kind,
+        "function": criterion.function,
+        "compared": list(criterion.compared),
+        "advice": criterion.advice,
         "cases": [_case(case) for case in criterion.cases],
+    }
+
+
+def _mistake(mistake: Mistake) -> dict[str, Any]:
+    return {
+        "kind": mistake.kind,
+        "text": mistake_text(mistake),
+        "headline": mistake.headline,
+        "misconception": mistake.misconception,
+        "hint": mistake.hint,
+        "advice": list(mistake.advice),
+        "where": mistake.where,
+        "points": _number(mistake.points),
+        "criteria": [entry.id for entry, _ in mistake.entries],
     }
 
 
@@ -66,6 +92,7 @@ def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
         "max_score": _number(exercise.max_score),
         "criteria": [_criterion(criterion) for criterion in exercise.criteria],
         "note": exercise.note,
+        "summary": [_mistake(mistake) for mistake in summarize_exercise(exercise).mistakes],
     }
 
 
@@ -112,9 +139,13 @@ def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
             exercise["name"],
             [CriterionResult(c["id"], c.get("description", ""), c["visibility"], c["max_score"],
                              [CaseResult(k["label"], k["passed"], k["message"], k["relative_error"],
-                                         k.get("misconception"), k.get("hint"), tuple(k.get("wrong", ())))
+                                         k.get("misconception"), k.get("hint"), tuple(k.get("wrong", ())),
+                                         tuple(k.get("features", ())), k.get("failure", ""), k.get("title"),
+                                         remark=k.get("remark", ""))
                               for k in c.get("cases", [])],
-                             note=None if c.get("cases") else c["message"])
+                             note=None if c.get("cases") else c["message"], kind=c.get("kind", ""),
+                             function=c.get("function", ""), compared=tuple(c.get("compared", ())),
+                             advice=c.get("advice"))
              for c in exercise["criteria"]],
             note=exercise.get("note"),
         )

@@ -1,7 +1,8 @@
-"""The Markdown feedback a student reads: scores, then what each criterion found and why.
+"""The Markdown feedback a student reads: scores, what to fix first, then the details grouped by mistake.
 
-The small formatting helpers here (points, relative errors, truncated output) are shared with
-the HTML report, so both show the same numbers and the same amount of output.
+Both the summary and the details come from :mod:`~autograder.reports.summary`, like every other
+view. The small formatting helpers here (relative errors, truncated output) are shared with the
+HTML report, so both show the same numbers and the same amount of output.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ import os
 import re
 from pathlib import Path
 
-from ..results import CriterionResult, ExerciseResult, SubmissionResult
+from ..results import SubmissionResult
 from ._files import atomic_write_text
+from .summary import ExerciseSummary, Mistake, format_points, mistake_text, summarize, waiting_text
+
+__all__ = ["format_error", "format_points", "to_markdown", "truncate_output", "write_markdown"]
 
 MAX_OUTPUT_CHARS = 4000
 """How much of the submission's captured output a report shows."""
-
-
-def format_points(value: float) -> str:
-    """Points to two decimals, without trailing zeros: ``3``, ``2.5``, ``0.33``."""
-    return f"{round(float(value), 2):g}"
 
 
 def format_error(value: float | None) -> str | None:
@@ -53,32 +52,62 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _indented(text: str) -> list[str]:
-    """The lines of ``text`` as continuation lines of a list item."""
-    return [f"  {line}" if line else "" for line in text.splitlines()]
+def _summary(summaries: list[ExerciseSummary]) -> list[str]:
+    """What to fix first: per exercise, one item per distinct mistake (full marks in one line)."""
+    lines = ["## What to fix first", ""]
+    for summary in summaries:
+        if summary.full_marks:
+            continue
+        score = f"{format_points(summary.exercise.score)} / {format_points(summary.exercise.max_score)}"
+        mistakes = summary.mistakes or []
+        texts = [summary.note] * bool(summary.note) + [mistake_text(mistake) for mistake in mistakes]
+        lines.append(f"- **{summary.name}** ({score}): {texts[0] if texts else 'points lost, see the details'}")
+        lines += [f"  - {text}" for text in texts[1:]]
+        lines += [f"  - Note: {remark}." for remark in summary.remarks]
+    done = [s.name for s in summaries if s.full_marks]
+    if done:
+        lines.append(f"- Full marks: {', '.join(done)}.")
+    if len(lines) == 2:
+        lines.append("Nothing: every exercise has full marks.")
+    return lines + [""]
 
 
-def _criterion(criterion: CriterionResult) -> list[str]:
-    mark = "✅" if criterion.passed else "❌"
-    points = f"{format_points(criterion.score)} / {format_points(criterion.max_score)} points"
-    lines = [f"- {mark} **{criterion.id}** ({points}, {criterion.visibility}): {criterion.description}"]
-    lines += _indented(criterion.message)
-    error = format_error(criterion.relative_error)
-    if error is not None:
-        lines.append(f"  Largest relative error: {error}")
-    if criterion.misconception:
-        lines.append(f"  Recognised mistake: {criterion.misconception}")
-    if criterion.hint:
-        lines.append(f"  Hint: {criterion.hint}")
-    return lines
+def _mistake(mistake: Mistake) -> list[str]:
+    if mistake.kind == "missing":
+        return [f"> {mistake.headline}", ""]
+    label = "Recognised mistake: " if mistake.kind == "recognised" else ""
+    cost = f" (costs {format_points(mistake.points)} points)" if mistake.points else ""
+    lines = [f"#### {label}{mistake.headline}{cost}", ""]
+    if mistake.where and mistake.kind == "values":
+        lines += [f"Where: {mistake.where}.", ""]
+    if mistake.hint:
+        lines += [f"Hint: {mistake.hint}", ""]
+    advised = {mistake.hint}
+    for entry, cases in mistake.entries:
+        points = f"{format_points(entry.score)} / {format_points(entry.max_score)} points"
+        lines.append(f"- ❌ **{entry.id}** ({points}, {entry.visibility}): {entry.description}")
+        if entry.advice and entry.advice not in advised:
+            advised.add(entry.advice)
+            lines.append(f"  - Criterion's hint: {entry.advice}")
+        lines += [f"  - [{case.label}] {case.message}".replace("\n", "\n    ") for case in cases]
+    return lines + [""]
 
 
-def _exercise(exercise: ExerciseResult) -> list[str]:
-    lines = [f"## {exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}", ""]
-    if exercise.note:
-        lines += [f"> {exercise.note}", ""]
-    if exercise.criteria:
-        lines += [line for criterion in exercise.criteria for line in _criterion(criterion)] + [""]
+def _details(summary: ExerciseSummary) -> list[str]:
+    exercise = summary.exercise
+    lines = [f"### {exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}", ""]
+    if summary.note:
+        lines += [f"> {summary.note}", ""]
+    for mistake in summary.mistakes:
+        lines += _mistake(mistake)
+    waiting = waiting_text(summary)
+    if waiting:
+        notes = list(dict.fromkeys(entry.note for entry in summary.waiting if entry.note))
+        lines += [f"{waiting}: {', '.join(entry.id for entry in summary.waiting)}."]
+        lines += [f"> {note}" for note in notes] + [""]
+    lines += [f"Note: {remark}." for remark in summary.remarks] + ([""] if summary.remarks else [])
+    if summary.passed:
+        lines += ["Passed: " + ", ".join(f"✅ {entry.id}" for entry in summary.passed), ""]
     return lines
 
 
@@ -108,14 +137,20 @@ def to_markdown(result: SubmissionResult) -> str:
     Returns
     -------
     str
-        A title with the total, a table of exercises, a section per exercise with every
-        criterion, the sandbox used and the submission's captured output (truncated, if any).
+        A title with the total, a table of exercises, what to fix first (one line per distinct
+        mistake), then the details grouped by mistake, the sandbox used and the submission's
+        captured output (truncated, if any).
     """
+    summaries = summarize(result)
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
     lines = [f"# Feedback for {result.submission}: {total}", ""]
     lines += _table(result)
-    for exercise in result.exercises:
-        lines += _exercise(exercise)
+    lines += _summary(summaries)
+    if any(not s.full_marks for s in summaries):
+        lines += ["## Details", ""]
+        for summary in summaries:
+            if not summary.full_marks:
+                lines += _details(summary)
     if result.sandbox:
         lines += [f"Sandbox: {result.sandbox}", ""]
     lines += _output(result.output)

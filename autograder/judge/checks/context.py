@@ -58,16 +58,18 @@ class Context:
         A failed hidden case's message is ``hidden``, a phrase of :mod:`~autograder.judge.checks.vocabulary`
         (by default: the function gave no usable result), and it keeps no relative error: anything
         the submission controls (exception text, digits of an error, a dtype) could carry the case's values.
+        Every failed case, public or hidden, records that phrase as its ``failure``.
         """
+        failure = "" if passed else hidden or vocabulary.failed(self.criterion.function)
         if case.hidden:
             relative_error = None
             if not passed:
-                message = hidden or vocabulary.failed(self.criterion.function)
-        if diagnosis:
+                message = failure
+        if diagnosis and not passed:
             return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint,
-                              wrong=wrong)
+                              wrong=wrong, failure=failure, title=diagnosis.title, evidence=diagnosis.evidence)
         return CaseResult(case.label, passed, message, relative_error, hint=None if passed else self.criterion.hint,
-                          wrong=wrong)
+                          wrong=wrong, failure=failure)
 
     def judged(self, case: Case, verdict: Verdict, diagnosis: Diagnosis | None = None) -> CaseResult:
         """The case result of a comparison's ``verdict``."""

@@ -10,6 +10,14 @@ correct submission cannot fail.
 
 A gradient check counts only where the forward it differentiates is right on the case: the
 gradient of a wrong forward proves nothing (a zero forward and a zero backward agree perfectly).
+
+A forward that loses precision (computed in float32 and cast back) passes the forward check at
+1e-6, yet its rounding noise, divided by the tiny step, swamps central differences. So a gradient
+that disagrees at the rubric's step is measured again at larger steps (:data:`SWEEP`), where that
+noise shrinks as 1/step: if it then agrees within the same tolerance, the case passes with a remark
+that the forward loses precision; if the disagreement shrinks tenfold or more towards agreement but
+never reaches it, the case fails saying that the forward's precision, not the backward, is at
+fault. A wrong backward disagrees at every step, and is never credited.
 """
 
 from __future__ import annotations
@@ -23,6 +31,12 @@ from autograder.judge.checks.context import Context, normalize_gradients
 from autograder.results import CaseResult
 
 NOISE_FACTOR = 64 * np.finfo(np.float64).eps
+SWEEP = (100.0, 1e3, 1e4)
+"""The larger steps a disagreeing gradient is measured at again, as multiples of the rubric's step."""
+MAX_STEP = 1e-2
+"""No step of the sweep is larger (the truncation error of central differences grows as step**2)."""
+IMPRECISE = 1e-3
+"""The relative disagreement a sweep must come down to, by a factor of ten at least, to blame the forward's precision."""
 
 
 def check_gradient(ctx: Context, case: Case) -> CaseResult:
@@ -52,13 +66,22 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
         return ctx.result(case, False, problem)
     noise = NOISE_FACTOR * sum(float(np.sum(np.abs(np.asarray(o) * d))) for o, d in zip(differentiated, douts))
     noise /= ctx.criterion.step
-    verdicts = [_check_leaf(ctx, case, args, path, name, grad, douts, picks, noise)
+    deviation = sum(float(np.max(np.abs(np.asarray(o, dtype=np.float64) - expected[i]), initial=0.0))
+                    * float(np.sum(np.abs(d))) for o, i, d in zip(differentiated, picks, douts))
+    verdicts = [_check_leaf(ctx, case, args, path, name, grad, douts, picks, noise, deviation)
                 for path, name, grad in _leaves(ctx, args, grads)]
     verdict = combine(verdicts)
     failed = [v for v in verdicts if not v.passed]
-    if failed and all(v.wrong and v.hidden == vocabulary.disagree(v.wrong) for v in failed):
-        verdict.hidden = vocabulary.disagree(verdict.wrong)
-    return ctx.judged(case, verdict)
+    kinds = [vocabulary.kind(v.hidden or "") for v in failed]
+    if failed and all(v.wrong for v in failed) and set(kinds) <= {"disagree", "imprecise"}:
+        disagreeing = tuple(name for v, k in zip(failed, kinds) if k == "disagree" for name in v.wrong)
+        verdict.hidden = (vocabulary.disagree(disagreeing) if disagreeing
+                          else vocabulary.imprecise(spec.name, verdict.wrong))
+    result = ctx.judged(case, verdict)
+    remarked = tuple(name for v in verdicts if v.passed and v.hidden for name in v.wrong)
+    if result.passed and remarked:
+        result.remark = vocabulary.imprecise_passed(spec.name, remarked)
+    return result
 
 
 _FORWARD_TOLERANCE = 1e-6
@@ -101,7 +124,15 @@ def _leaves(ctx: Context, args: list, grads: tuple):
             yield [index], name, grad
 
 
-def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdict:
+def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise, deviation) -> Verdict:
+    """Check one gradient along its directions: at the rubric's step, then, if it disagrees, at larger ones.
+
+    ``noise`` is float64's rounding allowance at the rubric's step; ``deviation`` bounds how much the
+    forward's own error on this case (its largest deviation from the reference, weighted by the
+    upstream gradients) can move a central difference, times the step. At a larger step that
+    bound divided by the step is allowed too, but never more than the tolerance itself, so the
+    check keeps its teeth.
+    """
     spec = ctx.spec
     base = args[path[0]] if len(path) == 1 else args[path[0]][path[1]]
     if not isinstance(grad, np.ndarray) or grad.shape != base.shape or grad.dtype.kind != "f":
@@ -110,7 +141,44 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
     if not np.all(np.isfinite(grad)):
         return Verdict(False, f"{name} holds NaN or infinite values", wrong=(name,), hidden=vocabulary.wrong((name,)))
     directions = _directions(ctx, case, base.size)
-    moved = ctx.runner.perturb(spec.exercise, spec.name, args, path, directions, ctx.criterion.step, picks)
+    analytic = directions @ grad.ravel()
+    step = ctx.criterion.step
+    measured = _measure(ctx, case, args, path, name, directions, step, picks, douts)
+    if isinstance(measured, Verdict):
+        return measured
+    if _agrees(ctx, measured, analytic, noise):
+        return Verdict(True, "", _error(measured, analytic))
+    first = _error(measured, analytic)
+    errors = []
+    for factor in SWEEP:
+        if step * factor > MAX_STEP:
+            break
+        larger = _measure(ctx, case, args, path, name, directions, step * factor, picks, douts)
+        if isinstance(larger, Verdict):
+            break
+        scale = _scale(larger, analytic)
+        allowance = noise / factor + min(deviation / (step * factor), ctx.criterion.tolerance * scale)
+        if _agrees(ctx, larger, analytic, allowance):
+            return Verdict(True, "", _error(larger, analytic), wrong=(name,),
+                           hidden=vocabulary.imprecise_passed(spec.name, (name,)))
+        errors.append(_error(larger, analytic))
+        if not errors[-1] <= first / 10:  # not shrinking as rounding noise does: the gradient itself is off
+            break
+    if errors and min(errors) <= IMPRECISE and min(errors) <= first / 10:
+        return Verdict(False, f"{name} disagrees with central differences at the step {step:g} (relative error "
+                              f"{format_error(first, not case.hidden)}) and less at larger steps, as when {spec.name} "
+                              f"loses precision: its rounding noise swamps the differences, so {name} cannot be "
+                              f"checked; compute the forward in float64 throughout", first, wrong=(name,),
+                       hidden=vocabulary.imprecise(spec.name, (name,)))
+    return Verdict(False, f"{name} disagrees with central differences of your forward: relative error "
+                          f"{format_error(first, not case.hidden)}", first, wrong=(name,),
+                   hidden=vocabulary.disagree((name,)))
+
+
+def _measure(ctx, case, args, path, name, directions, step, picks, douts):
+    """Central differences of the submission's forward along ``directions`` at ``step``, or a failed Verdict."""
+    spec = ctx.spec
+    moved = ctx.runner.perturb(spec.exercise, spec.name, args, path, directions, step, picks)
     if not moved.ok:
         return Verdict(False, ctx.problem(spec.name, moved, case))
     stacked = [(len(directions), *np.shape(dout)) for dout in douts]
@@ -123,16 +191,22 @@ def _check_leaf(ctx, case, args, path, name, grad, douts, picks, noise) -> Verdi
         return Verdict(False, f"{spec.name} returned NaN or infinite values when its input moved slightly, "
                               f"so {name} could not be checked")
     numeric = sum(np.tensordot(plus - minus, dout, axes=np.ndim(dout)) for (plus, minus), dout in zip(pairs, douts))
-    numeric = numeric / (2 * ctx.criterion.step)
-    analytic = directions @ grad.ravel()
+    return numeric / (2 * step)
+
+
+def _scale(numeric: np.ndarray, analytic: np.ndarray) -> float:
+    return max(float(np.max(np.abs(numeric), initial=0.0)), float(np.max(np.abs(analytic), initial=0.0)))
+
+
+def _error(numeric: np.ndarray, analytic: np.ndarray) -> float:
+    """The disagreement relative to the larger of the two."""
+    return float(np.max(np.abs(numeric - analytic), initial=0.0)) / max(_scale(numeric, analytic), 1e-12)
+
+
+def _agrees(ctx: Context, numeric: np.ndarray, analytic: np.ndarray, noise: float) -> bool:
+    """Within the criterion's tolerance, allowing float64 rounding noise (NaN anywhere disagrees)."""
     difference = float(np.max(np.abs(numeric - analytic), initial=0.0))
-    scale = max(float(np.max(np.abs(numeric), initial=0.0)), float(np.max(np.abs(analytic), initial=0.0)))
-    error = difference / max(scale, 1e-12)
-    if not difference <= ctx.criterion.tolerance * scale + noise:  # NaN anywhere fails too
-        return Verdict(False, f"{name} disagrees with central differences of your forward: relative error "
-                              f"{format_error(error, not case.hidden)}", error, wrong=(name,),
-                       hidden=vocabulary.disagree((name,)))
-    return Verdict(True, "", error)
+    return bool(difference <= ctx.criterion.tolerance * _scale(numeric, analytic) + noise)
 
 
 def _directions(ctx: Context, case: Case, size: int) -> np.ndarray:
