@@ -48,7 +48,10 @@ class CaseResult:
         The recognised mistake's title ("Flipped kernel (a true convolution)").
     evidence : {"values", "exception"} or None
         How the mistake was recognised; grading keeps a mistake recognised from an exception only
-        where values show it on a public case.
+        where values show it on a public case, or where it explains every failed public case.
+    explaining : tuple of str
+        For a mistake recognised from an exception: every catalogued mistake that raises the same, in catalogue order
+        (used while grading, not reported).
     remark : str
         For a passed case, something the student should still know (a forward that loses
         precision), else empty.
@@ -66,6 +69,7 @@ class CaseResult:
     title: str | None = None
     evidence: str | None = None
     remark: str = ""
+    explaining: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass

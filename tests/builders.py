@@ -25,11 +25,13 @@ EXERCISES = COURSE.assignment()
 FUNCTIONS = {spec.name: spec for exercise in COURSE.exercises for spec in exercise.functions}
 """Every graded function's spec (with its backward), keyed by the function's name."""
 CORPUS = Path(__file__).parent / "corpus"
+IMPRECISE = CORPUS / "imprecise"
+"""Correct submissions that compute in low precision (``<exercise>/<name>.py``, in the catalogue's form): full marks, with a remark."""
 PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
 __all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR",
-           "UNCATALOGUED", "build_notebook", "build_submission", "graded_bug", "graded_correct", "graded_uncatalogued",
+           "UNCATALOGUED", "IMPRECISE", "build_notebook", "build_submission", "graded_bug", "graded_correct", "graded_imprecise", "graded_uncatalogued",
            "on_reference"]
 
 
@@ -89,3 +91,11 @@ def build_notebook(target: Path, exercise: str, source: str | None = None, extra
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(filled, target)
     return target
+
+
+@lru_cache(maxsize=None)
+def graded_imprecise(name: str) -> SubmissionResult:
+    """The reference with ``tests/corpus/imprecise/<exercise>/<name>.py`` in its exercise, graded once per test
+    process as an uncatalogued bug is (:func:`heldout.graded`)."""
+    exercise, module = name.split("/")
+    return heldout.graded(heldout.HeldOutBug(exercise, IMPRECISE / exercise / f"{module}.py"))

@@ -13,10 +13,12 @@ explains every value to three digits (:data:`CLOSE`) while the reference is far 
 the best explanation and is named; two such bugs that disagree leave the case unnamed. A return
 value of another form than the contract's is compared whole.
 
-An exception alone never names a mistake: different bugs raise the same error (a broadcast of
+One exception alone never names a mistake: different bugs raise the same error (a broadcast of
 two shapes says nothing of how they came about). A bug that raises what the submission raised is
-only a candidate, with ``evidence="exception"``; grading keeps it only where the same mistake is
-recognised from values on a public case of the exercise (see :mod:`autograder.judge.grading`).
+only a candidate, with ``evidence="exception"`` and every bug that raises the same listed in
+``explaining``; grading keeps it only where the same mistake is recognised from values on a public
+case of the exercise, or where it explains every failed public case of the exercise (see
+:mod:`autograder.judge.grading`).
 
 A diagnosis is a catalogue id, its title and the catalogue's fixed hint: it never carries a case's
 value. A random function is never compared to one random stream: its exercise may name a plug-in
@@ -61,13 +63,15 @@ class Diagnosis(NamedTuple):
     """A recognised mistake: the catalogue's id (``conv.flipped_kernel``), its hint and title, and the evidence.
 
     ``evidence`` is ``"values"`` when the case's values showed the mistake and ``"exception"`` when
-    only the exception it raised did (never enough alone, see the module docstring).
+    only the exception it raised did (never enough alone, see the module docstring); then
+    ``explaining`` holds every catalogued bug that raises the same.
     """
 
     misconception: str
     hint: str
     title: str = ""
     evidence: Evidence = "values"
+    explaining: tuple[str, ...] = ()
 
 
 Outcome = dict | Raised
@@ -108,15 +112,18 @@ def diagnose(course: Course, spec: FunctionSpec, function: str, args: list, dout
     if not bugs:
         return None
     reference = run(course.reference(spec.exercise), spec, function, args, douts, observe)
-    close = []
+    close, exact = [], []
     for bug in bugs:
         outcome = run(bug.load(), spec, function, args, douts, observe)
         fit = explains(actual, outcome, reference, tolerance)
+        if fit == "exactly" and not isinstance(actual, Raised):
+            return Diagnosis(bug.id, bug.hint, bug.title)
         if fit == "exactly":
-            evidence = "exception" if isinstance(actual, Raised) else "values"
-            return Diagnosis(bug.id, bug.hint, bug.title, evidence)
+            exact.append(bug)
         if fit == "closely":
             close.append((bug, outcome))
+    if exact:
+        return Diagnosis(exact[0].id, exact[0].hint, exact[0].title, "exception", tuple(b.id for b in exact))
     if close and all(_same(outcome, close[0][1], CLOSE) for _, outcome in close):
         return Diagnosis(close[0][0].id, close[0][0].hint, close[0][0].title)
     return None

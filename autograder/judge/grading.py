@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+from autograder.course.catalogue import misconception
 from autograder.course.model import Course, load_course
 from autograder.course.rubric import Criterion, Rubric, load_rubrics
 from autograder.judge.cases import Case, Secret, load_secret, make_cases
@@ -107,7 +108,7 @@ class _Grader:
                         result.criteria.append(entry)
         for rubric, result in zip(rubrics, results):
             self._close_gates(rubric, result)
-            _keep_corroborated_diagnoses(rubric, result)
+            _keep_corroborated_diagnoses(rubric, result, self.course)
             order = {c.id: n for n, c in enumerate(rubric.criteria)}
             result.criteria.sort(key=lambda e: (order[e.id.removesuffix(".hidden")], e.visibility == "hidden"))
             if result.note is None:
@@ -203,22 +204,42 @@ def _compared(criterion: Criterion) -> tuple[str, ...]:
     return ()
 
 
-def _keep_corroborated_diagnoses(rubric: Rubric, result: ExerciseResult) -> None:
-    """Name a mistake only where the values of a public case of the exercise show it.
+def _keep_corroborated_diagnoses(rubric: Rubric, result: ExerciseResult, course: Course) -> None:
+    """Name a mistake only where the public cases of the exercise show it.
 
-    A mistake recognised from the values of a public case stands. Anywhere else (on a hidden
-    case, or from an exception alone) it is named only if it also stands so: an exception says
+    A mistake recognised from the values of a public case stands, and so does one that raises
+    exactly what the submission raised on every failed public case of the exercise (the public
+    cases rule out the other bugs that raise the same error on one of them). Anywhere else (on a
+    hidden case, or from one exception) it is named only if it also stands so: one exception says
     too little (different bugs raise the same error), and which of several bugs a submission
     mimics on a hidden case is the submission's choice, so it could carry the case's values; a
-    mistake the public values already show carries nothing new. A dropped diagnosis leaves the
+    mistake the public cases already show carries nothing new. A case whose first candidate does
+    not stand names the next one that raises the same and stands; a dropped diagnosis leaves the
     criterion's standing hint.
     """
-    shown = {case.misconception for entry in result.criteria if entry.visibility == "public"
-             for case in entry.cases if case.misconception and case.evidence != "exception"}
+    shown = _shown_on_public_cases(rubric, result)
     hints = {c.id: c.hint for c in rubric.criteria}
     for entry in result.criteria:
         for case in entry.cases:
             corroborated = entry.visibility == "public" and case.evidence != "exception"
-            if case.misconception and not corroborated and case.misconception not in shown:
+            if not case.misconception or corroborated or case.misconception in shown:
+                continue
+            standing = next((name for name in case.explaining if name in shown), None)
+            if standing:
+                bug = misconception(standing, course)
+                case.misconception, case.title, case.hint = bug.id, bug.title, bug.hint
+            else:
                 case.misconception, case.title, case.evidence = None, None, None
                 case.hint = hints[entry.id.removesuffix(".hidden")]
+
+
+def _shown_on_public_cases(rubric: Rubric, result: ExerciseResult) -> set[str]:
+    """The mistakes the public cases show: from values on one case, or from the exceptions of every failed
+    case that diagnosis looks at (a gradient check compares with the submission's own forward, not the catalogue)."""
+    public = [case for entry in result.criteria if entry.visibility == "public" for case in entry.cases]
+    shown = {case.misconception for case in public if case.misconception and case.evidence != "exception"}
+    diagnosed = {c.id for c in rubric.criteria if c.kind != "gradcheck"}
+    failed = [case for entry in result.criteria if entry.visibility == "public" and entry.id in diagnosed
+              for case in entry.cases if not case.passed]
+    return shown | {name for case in failed for name in case.explaining
+                    if all(name in other.explaining or name == other.misconception for other in failed)}

@@ -67,7 +67,8 @@ class Context:
                 message = failure
         if diagnosis and not passed:
             return CaseResult(case.label, passed, message, relative_error, diagnosis.misconception, diagnosis.hint,
-                              wrong=wrong, failure=failure, title=diagnosis.title, evidence=diagnosis.evidence)
+                              wrong=wrong, failure=failure, title=diagnosis.title, evidence=diagnosis.evidence,
+                              explaining=diagnosis.explaining)
         return CaseResult(case.label, passed, message, relative_error, hint=None if passed else self.criterion.hint,
                           wrong=wrong, failure=failure)
 
