@@ -1164,11 +1164,11 @@ def test_a_batch_is_not_stopped_or_hung_by_symlinks_to_proc_mem_a_fifo_or_kmsg(t
     assert all(row.endswith(",graded") for row in rows[1:]), rows
 
 
-def _grade_or_kill_the_pool_process(submission, target, key, course, rubrics) -> str:
+def _grade_or_kill_the_pool_process(job, context, sandbox=None) -> dict:
     """``grade_one`` in a pool process, except that mallory's submission kills it (as the OOM killer would)."""
-    if submission.name == "mallory":
+    if job.name == "mallory":
         os.kill(os.getpid(), signal.SIGKILL)
-    return autograder.integrations.batch.grade_one(submission, target, key, course, rubrics)
+    return autograder.integrations.batch.grade_one(job, context, sandbox)
 
 
 def test_a_batch_whose_pool_process_is_killed_still_grades_everyone_else_and_writes_the_gradebook(tmp_path,

@@ -42,7 +42,7 @@ def test_batch_writes_a_gradebook_row_and_reports_per_submission_and_survives_a_
     summary = run_batch(make_class(tmp_path / "class", students=2), out, jobs=2)
     rows = read_gradebook(out)
     assert set(rows) == {"student0", "student1", "buggy", "zipped.zip", "garbage.zip"}
-    assert list(next(iter(rows.values())))[1:1 + len(EXERCISES)] == list(EXERCISES)
+    assert list(next(iter(rows.values())))[2:2 + len(EXERCISES)] == list(EXERCISES)
     assert rows["student0"]["total"] == rows["student0"]["max_total"] == rows["zipped.zip"]["total"]
     assert float(rows["buggy"]["conv"]) == 0 and rows["buggy"]["status"] == "graded"
     assert rows["garbage.zip"]["status"] == "error" and float(rows["garbage.zip"]["total"]) == 0
