@@ -1184,3 +1184,5 @@ def test_a_batch_whose_pool_process_is_killed_still_grades_everyone_else_and_wri
     assert all(rows[name].endswith(",graded") for name in ("alice", "bob", "zoe")), rows
     report = json.loads((out / "submissions" / "mallory" / "report.json").read_text())
     assert "killed" in report["exercises"][0]["note"]
+    again = run_batch(classroom, out, jobs=2)  # a lost process is the infrastructure's failure: tried again, alone
+    assert (again.graded, again.skipped) == (1, 3)

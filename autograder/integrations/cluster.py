@@ -32,6 +32,7 @@ Environment: ``AUTOGRADER_ALLOW_UNSANDBOXED=1`` on a worker lets it grade withou
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import hashlib
 import logging
@@ -94,16 +95,14 @@ def resource_name() -> str:
 
 
 def dask_setup(worker) -> None:
-    """The worker preload: refuse to start without a sandbox, else offer one grading slot per thread.
-
-    Raises
-    ------
-    RuntimeError
-        When this machine cannot sandbox (see :func:`worker_problem`): the worker does not start.
-    """
+    """The worker preload: a worker that cannot sandbox (see :func:`worker_problem`) says why and shuts
+    down (its nanny too), offering nothing; any other offers one grading slot per thread."""
     problem = worker_problem()
     if problem:
-        raise RuntimeError(f"autograder: this worker refuses to grade: {problem}")
+        logger.error("autograder: this worker refuses to grade: %s", problem)
+        asyncio.get_running_loop().call_later(0.1, lambda: asyncio.ensure_future(
+            worker.close(nanny=True, reason="autograder: no sandbox")))
+        return
     slots = worker.state.nthreads
     worker.state.total_resources[resource_name()] = slots
     worker.state.available_resources[resource_name()] = slots
