@@ -168,7 +168,7 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     exercises = course.assignment(assignment)
     submissions, warnings = survey(Path(directory), course, roster)
     for warning in warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        console.print(f"[yellow]warning:[/yellow] {escape(printable(warning))}")
     selected = _select(submissions, only)
     try:
         ids = student_ids(Path(directory), [s.name for s in submissions], roster)
@@ -231,10 +231,10 @@ def survey(directory: Path, course: Course, roster: Path | None = None) -> tuple
         submissions that would be graded as the same student (``alice/`` and ``alice.zip``).
     """
     submissions, warnings, modules, notebooks = [], [], [], []
-    known = {GRADESCOPE_METADATA} | ({Path(roster).name} if roster else set())
+    roster = Path(roster).resolve() if roster else None
     for entry in sorted(Path(directory).iterdir()):
         name = entry.name
-        if name.startswith(".") or name in known:
+        if name.startswith(".") or name == GRADESCOPE_METADATA or entry.resolve() == roster:
             continue
         if name.startswith("_"):
             warnings.append(f"skipped {name}: names starting with _ are not graded (macOS archive folders, caches)")
@@ -250,12 +250,9 @@ def survey(directory: Path, course: Course, roster: Path | None = None) -> tuple
                          and len({notebook_exercise(Path(n), course.names) for n in notebooks}) == len(notebooks)
                          else [])
     if single:
-        message = (f"{directory} looks like one submission (it holds {', '.join(single[:4])}): `autograder batch` "
-                   f"grades a folder of submissions, one folder, .zip or .ipynb per student; grade this one with "
-                   f"`autograder grade {directory}`, or pass the folder that holds the submissions")
-        if not submissions or not modules:
-            raise BatchError(message)
-        warnings.append(message)
+        raise BatchError(f"{directory} looks like one submission (it holds {', '.join(single[:4])}): `autograder "
+                         f"batch` grades a folder of submissions, one folder, .zip or .ipynb per student; grade this "
+                         f"one with `autograder grade {directory}`, or pass the folder that holds the submissions")
     if not submissions:
         raise BatchError(f"nothing to grade in {directory}: expected submissions (folders, .zip files or notebooks), "
                          f"found {len(warnings)} other entr{'y' if len(warnings) == 1 else 'ies'}")
@@ -352,6 +349,8 @@ def run_locally(todo: list[Job], context: GradingContext, jobs: int, accept: Out
     it still held fails with it; those are graded again each in a pool of its own, so that only the
     one that kills its process again is lost.
     """
+    if not todo:
+        return
     broken = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)), mp_context=get_context("spawn")) as pool:
         futures = {pool.submit(grade_one, job, context): job for job in todo}

@@ -171,6 +171,8 @@ def run_on_cluster(address: str, todo: list[Job], context: GradingContext, accep
     BatchError
         When distributed is not installed, the scheduler cannot be reached, or it is lost mid-batch.
     """
+    if not todo:
+        return
     try:
         from distributed import Client, as_completed
     except ImportError:
