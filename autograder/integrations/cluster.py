@@ -230,15 +230,11 @@ def _settle(future, job: Job, accept: Outcome, lost: Lost, address: str) -> None
 
 def _slots(client) -> int:
     """Grading slots of the cluster's checked workers of this engine version."""
-    workers = client.scheduler_info(n_workers=-1).get("workers", {}) if _takes_n_workers(client) \
-        else client.scheduler_info().get("workers", {})
-    return int(sum(w.get("resources", {}).get(resource_name(), 0) for w in workers.values()))
-
-
-def _takes_n_workers(client) -> bool:
-    import inspect
-
-    return "n_workers" in inspect.signature(client.scheduler_info).parameters
+    try:
+        info = client.scheduler_info(n_workers=-1)  # every worker (recent distributed lists a few by default)
+    except TypeError:
+        info = client.scheduler_info()
+    return int(sum(w.get("resources", {}).get(resource_name(), 0) for w in info.get("workers", {}).values()))
 
 
 def _warn_without_workers(client, address: str, console: Console) -> None:
