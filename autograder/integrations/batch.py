@@ -343,7 +343,8 @@ def error_result(name: str, message: str, exercises: tuple[str, ...]) -> Submiss
 
 
 def run_locally(todo: list[Job], context: GradingContext, jobs: int, accept: Outcome, lost: Lost) -> None:
-    """Grade ``todo`` in a pool of ``jobs`` processes.
+    """Grade ``todo`` in a pool of ``jobs`` processes, each given ``context`` once (so that its course,
+    and the reference answers its oracle remembers, serve every submission it grades).
 
     When a pool process dies (killed for lack of memory, say), the pool breaks and every submission
     it still held fails with it; those are graded again each in a pool of its own, so that only the
@@ -352,8 +353,8 @@ def run_locally(todo: list[Job], context: GradingContext, jobs: int, accept: Out
     if not todo:
         return
     broken = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(grade_one, job, context): job for job in todo}
+    with _pool(min(jobs, len(todo)), context) as pool:
+        futures = {pool.submit(grade_in_pool, job): job for job in todo}
         for future in as_completed(futures):
             try:
                 accept(futures[future], future.result())
@@ -369,11 +370,30 @@ def run_locally(todo: list[Job], context: GradingContext, jobs: int, accept: Out
                 lost(futures[future], result)
 
 
+def _pool(processes: int, context: GradingContext) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=max(1, processes), mp_context=get_context("spawn"),
+                               initializer=_receive_context, initargs=(context,))
+
+
+_context: GradingContext | None = None
+"""The batch's grading context in a pool process."""
+
+
+def _receive_context(context: GradingContext) -> None:
+    global _context
+    _context = context
+
+
+def grade_in_pool(job: Job) -> dict:
+    """:func:`grade_one` in a pool process, with the context the pool gave it."""
+    return grade_one(job, _context)
+
+
 def _grade_alone(job: Job, context: GradingContext) -> dict | str:
     """Grade ``job`` in a pool process of its own: its envelope, or why it could not be graded."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+    with _pool(1, context) as pool:
         try:
-            return pool.submit(grade_one, job, context).result()
+            return pool.submit(grade_in_pool, job).result()
         except BrokenProcessPool:
             return "could not be graded: its grading process was killed twice (out of memory?)"
 
