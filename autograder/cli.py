@@ -20,6 +20,7 @@ sandbox, with hidden cases, gradient checks and feedback that names classic mist
 students:     autograder check [DIR]             public cases, feedback in the terminal
 instructors:  autograder grade SUBMISSION        public and hidden cases (--json for the report)
               autograder batch DIR --out OUT     a whole class in parallel: gradebook CSV, reports
+                                                 (--scheduler ADDRESS: on a Dask cluster)
               autograder report OUT              the class report of a batch: HTML with plots, CSV per criterion
               autograder release OUT             the student release: stubs, notebooks, public cases
               autograder gradescope ZIP          a Gradescope autograder bundle
@@ -86,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("dir", type=Path, help="a folder of submissions (folders, .zip files, notebooks)")
     batch.add_argument("--out", type=Path, required=True, help="where the gradebook and reports go")
     batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    batch.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="grade on the Dask cluster of this scheduler (tcp://host:8786) instead of this machine's "
+                            "processes (see docs/cluster.md)")
+    batch.add_argument("--only", nargs="+", metavar="NAME", default=None,
+                       help="grade only these submissions (names in DIR, with or without .zip/.ipynb)")
+    batch.add_argument("--force", action="store_true",
+                       help="grade again what is already graded (every submission, or those of --only)")
+    batch.add_argument("--roster", type=Path, default=None,
+                       help="a CSV with the columns submission and student_id, for the gradebook's student_id")
     _notebook_cells(batch)
     _course_options(batch)
     batch.set_defaults(run=run_batch)
@@ -195,15 +205,29 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
 
 
 def run_batch(args) -> int:
+    from autograder.integrations.batch import BatchError, printable
     from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
         err.print(f"[red]error:[/red] {escape(str(args.dir))} is not a folder of submissions")
         return 2
-    summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
-                    assignment=args.assignment)
-    Console().print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
-                    f"be graded, in {summary.seconds:.1f} s. Gradebook: {summary.gradebook}")
+    try:
+        summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
+                        assignment=args.assignment, only=args.only, force=args.force, roster=args.roster,
+                        scheduler=args.scheduler)
+    except BatchError as error:
+        err.print(f"[red]error:[/red] {escape(printable(str(error)))}")
+        return 2
+    out = Console()
+    out.print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
+              f"be graded, in {summary.seconds:.1f} s. Gradebook: {escape(str(summary.gradebook))}")
+    if summary.failures:
+        out.print(f"[red]Could not be graded ({len(summary.failures)}):[/red]")
+        for name, reason in summary.failures:
+            out.print(f"  {escape(printable(name))}: {escape(printable(reason))}")
+    if summary.pending:
+        out.print(f"Not in the gradebook ({len(summary.pending)}, new or changed, not selected by --only): "
+                  + escape(printable(", ".join(summary.pending))))
     return 0
 
 

@@ -168,7 +168,11 @@ class ExerciseResult:
 
 @dataclass
 class SubmissionResult:
-    """The grade of one submission, the source of every report."""
+    """The grade of one submission, the source of every report.
+
+    ``status`` is ``"graded"``, or ``"error"`` when the submission could not be graded at all;
+    ``reason`` then says why, for the instructor.
+    """
 
     submission: str
     exercises: list[ExerciseResult]
@@ -177,6 +181,7 @@ class SubmissionResult:
     seconds: float = 0.0
     output: str = ""
     status: str = "graded"
+    reason: str | None = None
 
     @property
     def score(self) -> float:

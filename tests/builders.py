@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,9 +40,12 @@ IMPRECISE = CORPUS / "imprecise"
 PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
-__all__ = ["COURSE", "CORPUS", "PAYLOADS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR",
-           "UNCATALOGUED", "IMPRECISE", "build_notebook", "build_submission", "graded_bug", "graded_correct", "graded_imprecise", "graded_uncatalogued",
-           "on_reference"]
+BROKEN_CONV = "def conv2d_forward(x, w, b, stride=1, pad=0):\n    return x, None\n"
+"""A conv module whose forward is wrong (conv scores zero, the rest of a submission full marks)."""
+
+__all__ = ["BROKEN_CONV", "COURSE", "CORPUS", "EXERCISES", "FUNCTIONS", "IMPRECISE", "PAYLOADS", "REFERENCE_DIR", "ROOT",
+           "RUBRICS_DIR", "STUBS_DIR", "UNCATALOGUED", "build_class", "build_notebook", "build_submission", "dask_cluster",
+           "graded_bug", "graded_correct", "graded_imprecise", "graded_uncatalogued", "on_reference", "read_gradebook"]
 
 
 @lru_cache(maxsize=None)
@@ -99,3 +112,80 @@ def graded_imprecise(name: str) -> SubmissionResult:
     process as an uncatalogued bug is (:func:`heldout.graded`)."""
     exercise, module = name.split("/")
     return heldout.graded(heldout.HeldOutBug(exercise, IMPRECISE / exercise / f"{module}.py"))
+
+
+def build_class(root: Path, students: int = 3) -> Path:
+    """A class folder: ``students`` correct folders, one zip, one submission with a bug, one unreadable zip."""
+    root.mkdir()
+    for k in range(students):
+        build_submission(root / f"student{k}")
+    build_submission(root / "buggy", {"conv": BROKEN_CONV})
+    with zipfile.ZipFile(root / "zipped.zip", "w") as archive:
+        for file in (root / "student0").iterdir():
+            archive.write(file, f"zipped/{file.name}")
+    (root / "garbage.zip").write_bytes(b"this is not a zip file")
+    return root
+
+
+def read_gradebook(out: Path) -> dict[str, dict]:
+    """The rows of a batch's gradebook, by submission."""
+    with open(out / "gradebook.csv", newline="") as file:
+        return {row["submission"]: row for row in csv.DictReader(file)}
+
+
+@dataclass
+class DaskProcesses:
+    """A Dask scheduler and its workers, real processes on 127.0.0.1 (each the leader of its process group)."""
+
+    address: str
+    scheduler: subprocess.Popen
+    workers: list[subprocess.Popen]
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int = 2, timeout: float = 180):
+    """``dask scheduler`` and ``workers`` times ``dask worker --preload autograder.integrations.cluster``
+    (one single-threaded worker process each, under its nanny), stopped on exit; logs in ``folder``."""
+    from distributed import Client
+
+    from autograder.integrations.cluster import PRELOAD, resource_name
+
+    folder.mkdir(parents=True, exist_ok=True)
+    scheduler_file = folder / "scheduler.json"
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        log = open(folder / f"{name}.log", "wb")
+        started.append(subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True))
+        return started[-1]
+
+    try:
+        scheduler = start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                          "--scheduler-file", str(scheduler_file))
+        deadline = time.monotonic() + timeout
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        crew = [start(f"worker{k}", "worker", address, "--preload", PRELOAD, "--nthreads", "1", "--nworkers", "1",
+                      "--host", "127.0.0.1", "--no-dashboard", "--name", f"worker{k}") for k in range(workers)]
+        with Client(address, timeout=timeout, set_as_default=False) as client:
+            while time.monotonic() < deadline:
+                offered = [w for w in client.scheduler_info(n_workers=-1)["workers"].values()
+                           if w.get("resources", {}).get(resource_name())]
+                if len(offered) >= workers:
+                    break
+                time.sleep(0.5)
+            else:
+                raise RuntimeError(f"the Dask workers did not start within {timeout} s; see {folder}/worker*.log")
+        yield DaskProcesses(address, scheduler, crew)
+    finally:
+        for process in reversed(started):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(started):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -65,9 +65,10 @@ _ALLOWED = (ast.Constant, ast.Name, ast.Load, ast.Tuple, ast.List, ast.BinOp, as
             ast.IfExp, ast.Call, ast.Subscript, ast.And, ast.Or, *_BINARY, *_COMPARE, *_UNARY)
 
 
-def names(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def names(text: str) -> frozenset[str]:
     """The names ``text`` refers to (functions excluded)."""
-    return {node.id for node in ast.walk(parse(text)) if isinstance(node, ast.Name) and node.id not in FUNCTIONS}
+    return frozenset(node.id for node in ast.walk(parse(text)) if isinstance(node, ast.Name) and node.id not in FUNCTIONS)
 
 
 def evaluate(text: str, namespace: Mapping[str, Any]) -> Any:

@@ -294,20 +294,29 @@ class Course:
 
     def reference(self, exercise: str) -> types.ModuleType:
         """The course's reference module of ``exercise``, imported in the trusted grader."""
-        return importlib.import_module(f"{self.reference_package}.{exercise}")
+        name = f"{self.reference_package}.{exercise}"
+        return sys.modules.get(name) or importlib.import_module(name)
 
     @property
     def reference_package(self) -> str:
         """The name under which the course's reference folder is imported as a package."""
-        return _reference_package(self.reference_dir.resolve())
+        folder = self.reference_dir
+        if folder not in _packages:
+            _packages[folder] = _reference_package(folder.resolve())
+        return _packages[folder]
 
     @property
     def hooks(self):
-        """What the course's plug-ins (and the engine) registered (see :mod:`autograder.course.hooks`)."""
-        from autograder.course.hooks import load_plugins
-        import autograder.judge.checks.properties  # noqa: F401  (registers the engine's generic properties)
+        """What the course's plug-ins (and the engine) registered (see :mod:`autograder.course.hooks`).
 
-        return load_plugins(self.plugin_paths)
+        Looked up once per process and set of plug-in files: grading asks for them on every case.
+        """
+        if self.plugin_paths not in _hooks:
+            from autograder.course.hooks import load_plugins
+            import autograder.judge.checks.properties  # noqa: F401  (registers the engine's generic properties)
+
+            _hooks[self.plugin_paths] = load_plugins(self.plugin_paths)
+        return _hooks[self.plugin_paths]
 
     def catalogue(self, exercise: str):
         """The catalogued misconceptions of ``exercise``, in its file's order (none without a file)."""
@@ -319,6 +328,22 @@ class Course:
     def version(self) -> str:
         """A short hash of everything that decides a grade: it changes whenever what is graded changes."""
         return _version(self)
+
+    def grading_files(self) -> tuple[Path, ...]:
+        """The files that decide a grade (those :attr:`version` hashes), whether or not they exist:
+        course.yaml, the plug-ins, and per exercise its exercise file, reference, rubric and catalogue."""
+        files = [self.root / "course.yaml", *self.plugin_paths]
+        for name in self.names:
+            files += [self.reference_dir / f"{name}.yaml", self.reference_dir / f"{name}.py",
+                      self.rubrics_dir / f"{name}.yaml", self.catalogue_dir / f"{name}.yaml",
+                      *sorted((self.catalogue_dir / name).glob("*.py"))]
+        return tuple(files)
+
+
+_packages: dict[Path, str] = {}
+"""The package name of each course's reference folder (resolving a path on every case is not free)."""
+_hooks: dict[tuple[Path, ...], object] = {}
+"""The hooks of each set of plug-in files, once per process."""
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -473,12 +498,7 @@ def _reference_package(folder: Path) -> str:
 
 def _version(course: Course) -> str:
     digest = hashlib.sha256()
-    files = [course.root / "course.yaml", *course.plugin_paths]
-    for name in course.names:
-        files += [course.reference_dir / f"{name}.yaml", course.reference_dir / f"{name}.py",
-                  course.rubrics_dir / f"{name}.yaml", course.catalogue_dir / f"{name}.yaml",
-                  *sorted((course.catalogue_dir / name).glob("*.py"))]
-    for file in files:
+    for file in course.grading_files():
         digest.update(str(file.relative_to(course.root)).encode() + b"\0")
         digest.update(file.read_bytes() if file.is_file() else b"(absent)")
     return digest.hexdigest()[:16]

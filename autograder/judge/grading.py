@@ -30,7 +30,7 @@ Mode = Literal["grade", "check"]
 def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "grade", identity: str | None = None,
           secret: Secret | None = None, sandbox: Sandbox | None = None,
           oracle: ReferenceOracle | ReplayOracle | None = None, notebook_cells: NotebookCells = "solution",
-          course: Course | None = None, assignment: str | None = None) -> SubmissionResult:
+          course: Course | None = None, assignment: str | None = None, hidden_only: bool = False) -> SubmissionResult:
     """Grade a submission (folder, ``.zip`` or notebook) and return its result.
 
     Parameters
@@ -53,6 +53,9 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
         Default: :func:`~autograder.course.model.load_course` (``$AUTOGRADER_COURSE`` or the built-in course).
     assignment : str, optional
         Which of the course's assignments to grade; default: the course's default assignment.
+    hidden_only : bool
+        Run the hidden cases only, not the public ones (which depend on neither the secret nor the
+        identity): a proof over many secrets runs the public cases once. The result has hidden entries only.
 
     Raises
     ------
@@ -64,13 +67,15 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
     oracle = oracle or default_oracle(course)
     if mode != "check" and isinstance(oracle, ReplayOracle):
         raise StudentReleaseError()
+    if hidden_only and mode == "check":
+        raise ValueError("hidden_only: check mode has no hidden cases")
     rubrics = rubrics if rubrics is not None else load_rubrics(course, exercises=course.assignment(assignment))
     if secret is None and mode != "check":
         secret = load_secret()
     sandbox = sandbox or Sandbox()
     rules = Rules(course.names, course.forbidden, notebook_cells)
     with stage(submission, rules, identity) as staged, Runner(staged.path, sandbox, course.forbidden) as runner:
-        grader = _Grader(runner, secret, staged.identity, mode, oracle, course)
+        grader = _Grader(runner, secret, staged.identity, mode, oracle, course, hidden_only)
         exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
@@ -89,10 +94,11 @@ class _Grader:
     never reach a message of a later public case, which reports show in full.
     """
 
-    def __init__(self, runner: Runner, secret: Secret | None, identity: str, mode: Mode, oracle, course: Course):
+    def __init__(self, runner: Runner, secret: Secret | None, identity: str, mode: Mode, oracle, course: Course,
+                 hidden_only: bool = False):
         self.runner, self.secret, self.identity, self.mode = runner, secret, identity, mode
         self.oracle, self.course = oracle, course
-        self.visibilities = ("public",) if mode == "check" else ("public", "hidden")
+        self.visibilities = ("public",) if mode == "check" else ("hidden",) if hidden_only else ("public", "hidden")
         self.public_output: list[str] = []
         self.passed_any: dict[tuple[str, str], bool] = {}
 

@@ -3,11 +3,19 @@
 The reference modules are imported here and only here; the worker never sees them. An oracle also
 supplies each case's inputs, so that the student release can answer both from recorded data
 (see :mod:`autograder.judge.replay`).
+
+The reference is deterministic, so an oracle remembers its answers: keyed by the exact values it
+was called with (:func:`~autograder.judge.replay.call_key`), they are the same for every student
+on a public case and the same for the two reference calls a backward check makes (the expected
+outputs, then the gradients). Public cases' inputs are remembered too. One oracle serves every
+submission a process grades (:meth:`ReferenceOracle.shared`); what it remembers is bounded.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -15,28 +23,77 @@ from autograder.course.model import Course, FunctionSpec, load_course
 from autograder.judge.cases import Case, draw_inputs
 from autograder.values import RngSeed
 
+MEMORY = 4096
+"""How many answers an oracle remembers (least recently used first out): far more than the public
+cases of a course, so those stay while each student's hidden ones come and go."""
+
 
 class ReferenceOracle:
     """Runs the course's reference solutions on copies of a case's inputs."""
 
-    def __init__(self, course: Course | None = None):
+    def __init__(self, course: Course | None = None, memory: int = MEMORY):
         self.course = course or load_course()
+        self.memory = memory
+        self._answers: OrderedDict[str, object] = OrderedDict()
+        self._public_inputs: dict[tuple, list] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, course: Course) -> ReferenceOracle:
+        """The one oracle of ``course`` in this process, so that submissions graded one after another share answers."""
+        with _shared_lock:
+            oracle = _shared.get(id(course))
+            if oracle is None or oracle.course is not course:
+                oracle = _shared[id(course)] = cls(course)
+            return oracle
 
     def inputs(self, spec: FunctionSpec, case: Case) -> list:
         """The positional arguments of ``spec``'s function for ``case``, drawn from the case's seed."""
-        return draw_inputs(spec, case, self.course)
+        if case.hidden:
+            return draw_inputs(spec, case, self.course)
+        key = (spec.name, case.criterion, case.index, case.seed)
+        if key not in self._public_inputs:
+            self._public_inputs[key] = draw_inputs(spec, case, self.course)
+        return copy.deepcopy(self._public_inputs[key])
 
     def call(self, spec: FunctionSpec, args: list):
         """The reference ``spec.name(*args)`` on private copies of ``args``."""
-        module = self.course.reference(spec.exercise)
-        return getattr(module, spec.name)(*[_plain(a) for a in args])
+        return self._remembered(spec.name, [args], lambda: self._call(spec, args))
 
     def forward_backward(self, spec: FunctionSpec, args: list, douts: list) -> tuple[tuple, tuple]:
         """The reference forward's outputs (without cache) and its backward's gradients."""
-        result = self.call(spec, args)
-        grads = getattr(self.course.reference(spec.exercise), spec.backward)(*[np.array(d) for d in douts], result[-1])
-        grads = grads if isinstance(grads, tuple) else (grads,)
-        return tuple(result[:-1]), grads
+        def compute():
+            result = self.call(spec, args)
+            grads = getattr(self.course.reference(spec.exercise), spec.backward)(*[np.array(d) for d in douts],
+                                                                                 result[-1])
+            return tuple(result[:-1]), grads if isinstance(grads, tuple) else (grads,)
+
+        return self._remembered(f"{spec.name}+{spec.backward}", [args, douts], compute)
+
+    def _call(self, spec: FunctionSpec, args: list):
+        module = self.course.reference(spec.exercise)
+        return getattr(module, spec.name)(*[_plain(a) for a in args])
+
+    def _remembered(self, function: str, values: list, compute):
+        """``compute()``, or a copy of its remembered value for the same function and values."""
+        from autograder.judge.replay import answer_key  # replay imports this module
+
+        key = answer_key(function, values)
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return copy.deepcopy(self._answers[key])
+        answer = compute()
+        if key is not None:
+            with self._lock:
+                self._answers[key] = copy.deepcopy(answer)
+                while len(self._answers) > self.memory:
+                    self._answers.popitem(last=False)
+        return answer
+
+
+_shared: dict[int, ReferenceOracle] = {}
+_shared_lock = threading.Lock()
 
 
 def _plain(value):

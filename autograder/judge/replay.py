@@ -50,8 +50,9 @@ def is_student_release(root: Path = ENGINE_ROOT) -> bool:
 
 
 def default_oracle(course: Course, root: Path = ENGINE_ROOT) -> ReferenceOracle | ReplayOracle:
-    """The recorded answers in a student release, the course's reference solutions everywhere else."""
-    return ReplayOracle.load(Path(root) / DATA_DIR) if is_student_release(root) else ReferenceOracle(course)
+    """The recorded answers in a student release, the course's reference solutions everywhere else
+    (one oracle per course and process, see :meth:`~autograder.judge.oracle.ReferenceOracle.shared`)."""
+    return ReplayOracle.load(Path(root) / DATA_DIR) if is_student_release(root) else ReferenceOracle.shared(course)
 
 
 def case_key(case: Case) -> str:
@@ -66,6 +67,18 @@ def call_key(function: str, values: list) -> str:
     """
     arrays: list = []
     tree = wire.encode(_sorted_dicts(list(values)), arrays, encode_other=_encode_seed)
+    return _digest(function, tree, arrays)
+
+
+def answer_key(function: str, values: list) -> str | None:
+    """:func:`call_key`, or None when ``values`` hold an object the wire format cannot carry (two such
+    objects would get one key, so an answer for them must not be remembered)."""
+    arrays: list = []
+    tree = wire.encode(_sorted_dicts(list(values)), arrays, encode_other=_encode_seed)
+    return None if _has_opaque(tree) else _digest(function, tree, arrays)
+
+
+def _digest(function: str, tree, arrays: list) -> str:
     digest = hashlib.sha256(function.encode() + b"\0" + json.dumps(tree).encode())
     for array in arrays:
         digest.update(f"{array.dtype.str}{array.shape}".encode())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,13 @@ def gradebook_header(exercise_names: Sequence[str]) -> list[str]:
     Returns
     -------
     list of str
-        ``submission``, each exercise, ``total``, ``max_total``, ``seconds``, ``status``.
+        ``submission``, ``student_id``, each exercise, ``total``, ``max_total``, ``seconds``, ``status``.
     """
-    return ["submission", *exercise_names, "total", "max_total", "seconds", "status"]
+    return ["submission", "student_id", *exercise_names, "total", "max_total", "seconds", "status"]
 
 
-def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None = None) -> list[Any]:
+def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None = None,
+                  student_id: str | None = None) -> list[Any]:
     """The gradebook row of one graded submission, matching :func:`gradebook_header`.
 
     Parameters
@@ -43,11 +44,13 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
         The grade.
     exercise_names : sequence of str, optional
         The exercise columns; by default the exercises of ``result`` in its order.
+    student_id : str, optional
+        Whose submission it is (empty when unknown).
 
     Returns
     -------
     list
-        The submission, each exercise's score, the total, the maximum total, the seconds
+        The submission, the student id, each exercise's score, the total, the maximum total, the seconds
         grading took and the status (``"graded"``, or ``"error"`` when grading failed).
 
     Raises
@@ -57,7 +60,8 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     """
     names = [e.name for e in result.exercises] if exercise_names is None else exercise_names
     scores = [result.exercise(name).score for name in names]
-    return [result.submission, *scores, result.score, result.max_score, round(result.seconds, 4), result.status]
+    return [result.submission, student_id or "", *scores, result.score, result.max_score, round(result.seconds, 4),
+            result.status]
 
 
 def _cell(value: Any) -> Any:
@@ -73,7 +77,8 @@ def _csv_text(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike[str]) -> Path:
+def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike[str],
+                    student_ids: Mapping[str, str] | None = None) -> Path:
     """Write the CSV gradebook of ``results`` to ``path`` atomically.
 
     Parameters
@@ -82,6 +87,8 @@ def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike
         One grade per submission, each with the same exercises.
     path : str or os.PathLike
         The file to write.
+    student_ids : mapping, optional
+        The student id of each submission (by ``result.submission``) that has one.
 
     Returns
     -------
@@ -89,7 +96,9 @@ def write_gradebook(results: Sequence[SubmissionResult], path: str | os.PathLike
         The path written.
     """
     names = [e.name for e in results[0].exercises] if results else []
-    return write_csv([gradebook_header(names), *(gradebook_row(result, names) for result in results)], path)
+    ids = student_ids or {}
+    rows = [gradebook_row(result, names, ids.get(result.submission)) for result in results]
+    return write_csv([gradebook_header(names), *rows], path)
 
 
 def write_csv(rows: Sequence[Sequence[Any]], path: str | os.PathLike[str]) -> Path:

@@ -1,11 +1,12 @@
 """The JSON report of the exercise contract (``autograder grade --json``), with a few extra fields.
 
-The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox`` and
-``seconds`` at the top; ``note`` and ``summary`` (what to fix first: one entry per distinct
-mistake, see :mod:`~autograder.reports.summary`) per exercise; ``description``,
-``relative_error``, ``kind``, ``function``, ``compared``, ``advice`` (the standing hint) and
-``cases`` per criterion; and per case its ``features``, ``failure`` (the fixed-vocabulary phrase),
-the mistake's ``title`` and a passed case's ``remark``. Every number is a plain float: scores rounded to 4 decimals, relative
+The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox``,
+``seconds``, ``status`` and ``reason`` (why a submission could not be graded, else null) at the
+top; ``note`` and ``summary`` (what to fix first: one entry per distinct mistake, see
+:mod:`~autograder.reports.summary`) per exercise; ``description``, ``relative_error``, ``kind``,
+``function``, ``compared``, ``advice`` (the standing hint) and ``cases`` per criterion; and per case
+its ``features``, ``failure`` (the fixed-vocabulary phrase), the mistake's ``title`` and a passed
+case's ``remark``. Every number is a plain float: scores rounded to 4 decimals, relative
 errors to 4 significant digits (rounding ``1e-9`` to 4 decimals would report it as 0), and a
 non-finite relative error becomes ``null``, so the report is strict JSON.
 """
@@ -119,6 +120,7 @@ def to_json_dict(result: SubmissionResult) -> dict[str, Any]:
         "sandbox": result.sandbox,
         "seconds": _number(result.seconds),
         "status": result.status,
+        "reason": result.reason,
     }
 
 
@@ -153,7 +155,7 @@ def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
     ]
     return SubmissionResult(report["submission"], exercises, mode=report.get("mode", "grade"),
                             sandbox=report.get("sandbox", ""), seconds=report.get("seconds", 0.0),
-                            status=report.get("status", "graded"))
+                            status=report.get("status", "graded"), reason=report.get("reason"))
 
 
 def to_json_text(result: SubmissionResult) -> str:
