@@ -25,6 +25,7 @@ instructors:  autograder grade SUBMISSION        public and hidden cases (--json
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
               autograder new-exercise NAME       the skeleton of a new exercise of a course
+              autograder doctor                  what isolation this machine gives the sandbox, how to fix it
 CI:           autograder validate                course valid, reference full marks, stubs zero, mutation score
 
 Every command grades the built-in course unless --course DIR (or ${COURSE_ENV}) names another,
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
-    if args.command != "check" and is_student_release():
+    if args.command not in ("check", "doctor") and is_student_release():
         err.print(f"[red]error:[/red] {StudentReleaseError(f'run `autograder {args.command}`')}")
         return 2
     try:
@@ -124,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--course", type=Path, default=None,
                      help="the course folder (created if it does not exist; default: the built-in course)")
     new.set_defaults(run=run_new_exercise)
+
+    doctor = commands.add_parser("doctor", help="what isolation this machine gives the sandbox, and how to fix what "
+                                                "is missing (exit status 1 when the sandbox cannot be used)")
+    doctor.set_defaults(run=run_doctor)
     return parser
 
 
@@ -278,6 +283,14 @@ def run_new_exercise(args) -> int:
     course = f" --course {args.course}" if args.course else ""
     Console().print(f"Next: run `autograder validate{course}`; it says, step by step, what is left to write.")
     return 0
+
+
+def run_doctor(args) -> int:
+    from autograder.sandbox.doctor import diagnose
+
+    diagnosis = diagnose()
+    print(diagnosis.text())
+    return 0 if diagnosis.usable else 1
 
 
 if __name__ == "__main__":

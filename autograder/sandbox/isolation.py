@@ -36,7 +36,8 @@ from autograder.results import UNSANDBOXED
 from autograder.sandbox import cgroups
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.privileges import (SANDBOX_GID, SANDBOX_UID, Account, PrivilegeError, Reach, candidate_ids,
-                                           drop, grant, lease, protect, readable_by_others, running_as_root)
+                                           drop, grant, kill_everything_of, lease, protect, readable_by_others,
+                                           running_as_root)
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
 NO_SANDBOX_ENV = "AUTOGRADER_NO_SANDBOX"
@@ -102,6 +103,7 @@ class Started:
         if self.cgroup is not None:
             self.cgroup.kill_all()
         if self.account is not None:
+            kill_everything_of(self.account)
             self.account.release()
         self.scratch.cleanup()
 

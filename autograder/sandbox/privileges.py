@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import socket
 import stat
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +119,17 @@ def lease() -> Account:
             continue
         return Account(uid, uid, holder)
     raise PrivilegeError(f"every uid of {ids.start}-{ids.stop - 1} ({UIDS_ENV}) is in use by another worker")
+
+
+def kill_everything_of(account: Account) -> None:
+    """Kill every process that runs as ``account`` (a daemon a worker left, in a new session, outside any cgroup),
+    before the account goes to another worker; an account shared by every worker is left alone."""
+    if account._lease is None:
+        return
+    kill = shutil.which("kill", path="/usr/bin:/bin")
+    if kill is not None:
+        subprocess.run([kill, "-9", "-1"], cwd="/", env={}, capture_output=True, timeout=30,
+                       preexec_fn=lambda: drop(account, no_new_privileges=True))
 
 
 def drop(account: Account, no_new_privileges: bool) -> None:

@@ -1,5 +1,5 @@
 """A conv.py that reads the course's private files and the secret by the paths a student could guess
-(the grader's repository layout is public): it prints what it could read, then fails."""
+(the grader's repository layout is public): it prints what it could read and raises it."""
 
 TARGETS = @TARGETS@
 
@@ -16,8 +16,9 @@ def _read_all():
 
 
 def conv2d_forward(x, w, b, stride=1, pad=0):
-    print("PRIVATE FILES", " | ".join(_read_all()))
-    raise ValueError("private files tried")
+    report = "PRIVATE FILES " + " | ".join(_read_all())
+    print(report)
+    raise ValueError(report)
 
 
 def conv2d_backward(dout, cache):
