@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from autograder.reports.text import terminal
 
 from autograder.course.model import COURSE_ENV, Course, CourseError, load_course
 from autograder.judge.replay import NotRecorded, StudentReleaseError, is_student_release
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except CourseError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
@@ -172,14 +172,14 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     from autograder.sandbox.staging import SubmissionError
 
     if not submission.exists():
-        err.print(f"[red]error:[/red] {escape(str(submission))} does not exist (expected a folder, a .zip or a .ipynb)")
+        err.print(f"[red]error:[/red] {terminal(str(submission))} does not exist (expected a folder, a .zip or a .ipynb)")
         return 2
     out = getattr(args, "out", None)
     try:
         result = grade(submission, course=course, assignment=args.assignment, mode=mode, identity=getattr(args, "identity", None),
                        notebook_cells=args.notebook_cells)
     except (RubricError, SubmissionError, NotRecorded) as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     if out:
         out.mkdir(parents=True, exist_ok=True)
@@ -192,7 +192,7 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     else:
         print_result(result, Console(), verbose=getattr(args, "verbose", False))
         if out:
-            Console().print(f"Reports written to {escape(str(out))}/ (report.json, feedback.md, feedback.html, "
+            Console().print(f"Reports written to {terminal(str(out))}/ (report.json, feedback.md, feedback.html, "
                             f"results.json)")
     return 0
 
@@ -201,7 +201,7 @@ def run_batch(args) -> int:
     from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
-        err.print(f"[red]error:[/red] {escape(str(args.dir))} is not a folder of submissions")
+        err.print(f"[red]error:[/red] {terminal(str(args.dir))} is not a folder of submissions")
         return 2
     summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
                     assignment=args.assignment)
@@ -216,7 +216,7 @@ def run_report(args) -> int:
     try:
         report = write_class_report(args.out, _course(args))
     except ClassReportError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
                     f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
@@ -229,7 +229,7 @@ def run_release(args) -> int:
     try:
         out = build_release(args.out, _course(args), args.assignment)
     except ReleaseError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     Console().print(f"Student release written to {out}/: exercises/, notebooks/, the public cases, README.md. "
                     f"It holds no reference, hidden case or secret.")
@@ -240,7 +240,7 @@ def run_gradescope(args) -> int:
     from autograder.integrations.gradescope import build_bundle
 
     if args.zip.suffix != ".zip":
-        err.print(f"[red]error:[/red] {escape(str(args.zip))}: expected a path ending in .zip for the Gradescope bundle")
+        err.print(f"[red]error:[/red] {terminal(str(args.zip))}: expected a path ending in .zip for the Gradescope bundle")
         return 2
     bundle = build_bundle(args.zip, _course(args), args.assignment)
     Console().print(f"Gradescope autograder written to {bundle}: upload it as the assignment's autograder "
@@ -255,10 +255,10 @@ def run_nbgrader(args) -> int:
         graded = grade_assignment(args.course_dir, args.nbgrader_assignment, students=args.student,
                                   notebook_cells=args.notebook_cells, course=_course(args), exercises=args.assignment)
     except NbgraderError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     for student, result in graded.items():
-        Console().print(f"{escape(student)}: {result.score:g} / {result.max_score:g}")
+        Console().print(f"{terminal(student)}: {result.score:g} / {result.max_score:g}")
     Console().print(f"Scores of {len(graded)} submission(s) written to the gradebook of {args.course_dir}; "
                     f"feedback in feedback/<student>/{args.nbgrader_assignment}/")
     return 0
@@ -276,7 +276,7 @@ def run_new_exercise(args) -> int:
     try:
         written = new_exercise(args.name, args.course)
     except ScaffoldError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     for path in written:
         Console().print(f"wrote {path}")

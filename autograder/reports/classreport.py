@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 
 from autograder.course.catalogue import misconception
 from autograder.course.model import Course, load_course
+from autograder.reports import text
 from autograder.reports._files import atomic_write_text
 from autograder.reports.gradebook import criteria_rows, write_csv
 from autograder.reports.json_report import from_json_dict
@@ -182,7 +183,8 @@ def render(results: list[SubmissionResult], criteria: list[CriterionStats], csvs
     """The class report page as HTML (plots inline)."""
     mistakes = misconception_counts(results, course)
     environment = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "reports/templates"), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                     finalize=lambda v: text.printable(v) if isinstance(v, str) else v)
     environment.filters["points"] = format_points
     return environment.get_template("class-report.html.j2").render(
         summary=summary(results), exercises=exercise_table(results), criteria=criteria, mistakes=mistakes,
@@ -316,7 +318,8 @@ def plot_seconds(results: list[SubmissionResult]) -> Figure:
     median = statistics.median(r.seconds for r in ordered)
     axes.axhline(median, color="#333", linestyle="--", linewidth=1, label=f"median {median:.2f} s")
     if len(ordered) <= 40:
-        axes.set_xticks(range(len(ordered)), [r.submission for r in ordered], rotation=60, ha="right", fontsize=8)
+        axes.set_xticks(range(len(ordered)), [text.mathtext(r.submission) for r in ordered], rotation=60, ha="right",
+                        fontsize=8)
     else:
         axes.set_xticks([])
     axes.set(ylabel="seconds", title="Grading time per submission (errors in red)")

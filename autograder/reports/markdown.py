@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..results import CriterionResult, ExerciseResult, SubmissionResult
+from . import text
 from ._files import atomic_write_text
 
 MAX_OUTPUT_CHARS = 4000
@@ -62,7 +63,7 @@ def _criterion(criterion: CriterionResult) -> list[str]:
     mark = "✅" if criterion.passed else "❌"
     points = f"{format_points(criterion.score)} / {format_points(criterion.max_score)} points"
     lines = [f"- {mark} **{criterion.id}** ({points}, {criterion.visibility}): {criterion.description}"]
-    lines += _indented(criterion.message)
+    lines += _indented(text.markdown(criterion.message))
     error = format_error(criterion.relative_error)
     if error is not None:
         lines.append(f"  Largest relative error: {error}")
@@ -76,7 +77,7 @@ def _criterion(criterion: CriterionResult) -> list[str]:
 def _exercise(exercise: ExerciseResult) -> list[str]:
     lines = [f"## {exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}", ""]
     if exercise.note:
-        lines += [f"> {exercise.note}", ""]
+        lines += [f"> {text.markdown(text.one_line(exercise.note))}", ""]
     if exercise.criteria:
         lines += [line for criterion in exercise.criteria for line in _criterion(criterion)] + [""]
     return lines
@@ -92,7 +93,7 @@ def _table(result: SubmissionResult) -> list[str]:
 def _output(output: str) -> list[str]:
     if not output:
         return []
-    shown = truncate_output(output)
+    shown = truncate_output(text.printable(output))
     fence = _fence(shown)
     return ["## Output of your code", "", f"{fence}text", shown, fence, ""]
 
@@ -112,7 +113,7 @@ def to_markdown(result: SubmissionResult) -> str:
         criterion, the sandbox used and the submission's captured output (truncated, if any).
     """
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
-    lines = [f"# Feedback for {result.submission}: {total}", ""]
+    lines = [f"# Feedback for {text.markdown(text.one_line(result.submission))}: {total}", ""]
     lines += _table(result)
     for exercise in result.exercises:
         lines += _exercise(exercise)

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from autograder.reports import text
 from autograder.reports.markdown import format_points
 from autograder.results import SubmissionResult
 
@@ -14,7 +15,7 @@ def print_result(result: SubmissionResult, console: Console | None = None, verbo
     """Print a result for a person at a terminal (students after ``check``, instructors after ``grade``)."""
     console = console or Console()
     title = "public cases only" if result.mode == "check" else "public and hidden cases"
-    console.print(f"[bold]{escape(result.submission)}[/bold]: {title}")
+    console.print(f"[bold]{text.terminal(text.one_line(result.submission))}[/bold]: {title}")
     table = Table()
     table.add_column("exercise")
     table.add_column("score", justify="right")
@@ -28,13 +29,13 @@ def print_result(result: SubmissionResult, console: Console | None = None, verbo
     for exercise in result.exercises:
         failed = [c for c in exercise.criteria if not c.passed]
         if exercise.note:
-            console.print(f"[bold]{exercise.name}[/bold]: [yellow]{escape(exercise.note)}[/yellow]")
+            console.print(f"[bold]{exercise.name}[/bold]: [yellow]{text.terminal(exercise.note)}[/yellow]")
             if not verbose:
                 continue
         for criterion in failed:
             console.print(f"[red]✗[/red] [bold]{criterion.id}[/bold] ({format_points(criterion.score)} / "
                           f"{format_points(criterion.max_score)}) {escape(criterion.description)}")
-            console.print("    " + escape(criterion.message).replace("\n", "\n    "))
+            console.print("    " + text.terminal(criterion.message).replace("\n", "\n    "))
             if criterion.misconception:
                 console.print(f"    [magenta]Recognised mistake:[/magenta] {escape(criterion.misconception)}")
             if criterion.hint:
