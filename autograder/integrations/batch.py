@@ -67,7 +67,7 @@ def content_hash(path: Path) -> str:
         When a file of the submission cannot be read.
     """
     digest = hashlib.sha256()
-    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    files = sorted(_tree(path)) if path.is_dir() else [path]
     for file in files:
         digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode() + b"\0")
         mode = file.lstat().st_mode if file != path else file.stat().st_mode
@@ -76,6 +76,19 @@ def content_hash(path: Path) -> str:
         elif stat.S_ISREG(mode):
             digest.update(file.read_bytes())
     return digest.hexdigest()[:24]
+
+
+def _tree(folder: Path) -> list[Path]:
+    """Everything below ``folder``, walked without recursion (a submission may nest folders a thousand deep) and
+    never through a symlink."""
+    found, todo = [], [folder]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                found.append(Path(entry.path))
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(Path(entry.path))
+    return found
 
 
 def report_dir(out: Path, submission: Path) -> Path:
