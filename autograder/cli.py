@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from autograder.reports.text import terminal
 
 from autograder.course.model import COURSE_ENV, Course, CourseError, load_course
 from autograder.judge.replay import NotRecorded, StudentReleaseError, is_student_release
@@ -26,6 +26,7 @@ instructors:  autograder grade SUBMISSION        public and hidden cases (--json
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
               autograder new-exercise NAME       the skeleton of a new exercise of a course
+              autograder doctor                  what isolation this machine gives the sandbox, how to fix it
 CI:           autograder validate                course valid, reference full marks, stubs zero, mutation score
 
 Every command grades the built-in course unless --course DIR (or ${COURSE_ENV}) names another,
@@ -44,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
-    if args.command != "check" and is_student_release():
+    if args.command not in ("check", "doctor") and is_student_release():
         err.print(f"[red]error:[/red] {StudentReleaseError(f'run `autograder {args.command}`')}")
         return 2
     try:
         return args.run(args)
     except CourseError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
@@ -136,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--course", type=Path, default=None,
                      help="the course folder (created if it does not exist; default: the built-in course)")
     new.set_defaults(run=run_new_exercise)
+
+    doctor = commands.add_parser("doctor", help="what isolation this machine gives the sandbox, and how to fix what "
+                                                "is missing (exit status 1 when the sandbox cannot be used)")
+    doctor.set_defaults(run=run_doctor)
     return parser
 
 
@@ -179,14 +184,14 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     from autograder.sandbox.staging import SubmissionError
 
     if not submission.exists():
-        err.print(f"[red]error:[/red] {escape(str(submission))} does not exist (expected a folder, a .zip or a .ipynb)")
+        err.print(f"[red]error:[/red] {terminal(str(submission))} does not exist (expected a folder, a .zip or a .ipynb)")
         return 2
     out = getattr(args, "out", None)
     try:
         result = grade(submission, course=course, assignment=args.assignment, mode=mode, identity=getattr(args, "identity", None),
                        notebook_cells=args.notebook_cells)
     except (RubricError, SubmissionError, NotRecorded) as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     if out:
         out.mkdir(parents=True, exist_ok=True)
@@ -199,7 +204,7 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     else:
         print_result(result, Console(), details=args.details)
         if out:
-            Console().print(f"Reports written to {escape(str(out))}/ (report.json, feedback.md, feedback.html, "
+            Console().print(f"Reports written to {terminal(str(out))}/ (report.json, feedback.md, feedback.html, "
                             f"results.json)")
     return 0
 
@@ -209,7 +214,7 @@ def run_batch(args) -> int:
     from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
-        err.print(f"[red]error:[/red] {escape(str(args.dir))} is not a folder of submissions")
+        err.print(f"[red]error:[/red] {terminal(str(args.dir))} is not a folder of submissions")
         return 2
     try:
         summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
@@ -237,7 +242,7 @@ def run_report(args) -> int:
     try:
         report = write_class_report(args.out, _course(args))
     except ClassReportError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
                     f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
@@ -250,7 +255,7 @@ def run_release(args) -> int:
     try:
         out = build_release(args.out, _course(args), args.assignment)
     except ReleaseError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     Console().print(f"Student release written to {out}/: exercises/, notebooks/, the public cases, README.md. "
                     f"It holds no reference, hidden case or secret.")
@@ -261,7 +266,7 @@ def run_gradescope(args) -> int:
     from autograder.integrations.gradescope import build_bundle
 
     if args.zip.suffix != ".zip":
-        err.print(f"[red]error:[/red] {escape(str(args.zip))}: expected a path ending in .zip for the Gradescope bundle")
+        err.print(f"[red]error:[/red] {terminal(str(args.zip))}: expected a path ending in .zip for the Gradescope bundle")
         return 2
     bundle = build_bundle(args.zip, _course(args), args.assignment)
     Console().print(f"Gradescope autograder written to {bundle}: upload it as the assignment's autograder "
@@ -276,10 +281,10 @@ def run_nbgrader(args) -> int:
         graded = grade_assignment(args.course_dir, args.nbgrader_assignment, students=args.student,
                                   notebook_cells=args.notebook_cells, course=_course(args), exercises=args.assignment)
     except NbgraderError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     for student, result in graded.items():
-        Console().print(f"{escape(student)}: {result.score:g} / {result.max_score:g}")
+        Console().print(f"{terminal(student)}: {result.score:g} / {result.max_score:g}")
     Console().print(f"Scores of {len(graded)} submission(s) written to the gradebook of {args.course_dir}; "
                     f"feedback in feedback/<student>/{args.nbgrader_assignment}/")
     return 0
@@ -297,13 +302,21 @@ def run_new_exercise(args) -> int:
     try:
         written = new_exercise(args.name, args.course)
     except ScaffoldError as error:
-        err.print(f"[red]error:[/red] {escape(str(error))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     for path in written:
         Console().print(f"wrote {path}")
     course = f" --course {args.course}" if args.course else ""
     Console().print(f"Next: run `autograder validate{course}`; it says, step by step, what is left to write.")
     return 0
+
+
+def run_doctor(args) -> int:
+    from autograder.sandbox.doctor import diagnose
+
+    diagnosis = diagnose()
+    print(diagnosis.text())
+    return 0 if diagnosis.usable else 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Visibility = Literal["public", "hidden"]
+UNSANDBOXED = "NOT sandboxed"
+"""How the description of a sandbox that did not isolate the submission begins."""
 
 
 @dataclass
@@ -190,6 +192,11 @@ class SubmissionResult:
     @property
     def max_score(self) -> float:
         return round(sum(e.max_score for e in self.exercises), 4)
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether the submission ran in the sandbox (see ``sandbox``, the description of its isolation)."""
+        return bool(self.sandbox) and not self.sandbox.startswith(UNSANDBOXED)
 
     def exercise(self, name: str) -> ExerciseResult:
         """The result of the exercise called ``name``."""

@@ -54,6 +54,20 @@ def conv2d_backward(dout, cache):
 """The honest baseline: a conv module that returns (wrong) zeros. It scores 0 on conv."""
 
 
+ATTACKS = Path(__file__).parent / "payloads" / "attacks"
+"""The red team's hostile modules, one file per attack."""
+
+
+def payload(name: str, **values) -> str:
+    """The attack module ``tests/payloads/attacks/<name>.py`` with every ``@KEY@`` replaced by ``values[key]``."""
+    source = (ATTACKS / f"{name}.py").read_text()
+    for key, value in values.items():
+        source = source.replace(f"@{key}@", str(value))
+    left = re.findall(r"@[A-Z_]+@", source)
+    assert not left, f"placeholders left unfilled in {name}.py: {left}"
+    return source
+
+
 def marker(prefix: str) -> str:
     """A unique token to plant in a submission and look for afterwards (15 characters at most)."""
     return f"{prefix}{uuid.uuid4().hex}"[:15]

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from autograder.course.rubric import load_rubrics
 from autograder.integrations.gradescope import SECRET_FILE, build_bundle
 from autograder.integrations.gradescope_run import gradescope_identity, run
+from autograder.judge.grading import grade
 from autograder.judge.secret import DEFAULT_SECRET
+from autograder.reports.gradescope import to_gradescope
+from autograder.sandbox.isolation import Sandbox, bubblewrap
 
 from builders import build_submission
+from hostile import payload
 
 SECRET = "gradescope-test-secret"
 
@@ -91,3 +98,55 @@ def test_the_identity_is_the_students_gradescope_id_and_stays_the_same_across_re
     assert gradescope_identity(metadata) == "7+8"
     metadata.write_text("{not json")
     assert gradescope_identity(metadata) == "submission"
+
+
+# -- the sandbox on Gradescope ---------------------------------------------------------------------
+
+
+def test_setup_sh_runs_the_doctor_and_prints_its_verdict_without_failing_the_build(bundle):
+    with zipfile.ZipFile(bundle) as archive:
+        setup = archive.read("setup.sh").decode()
+    doctor = next(line for line in setup.splitlines() if "autograder doctor" in line)
+    assert doctor.startswith("python3 -m autograder doctor") and setup.rstrip().endswith("NOT sandboxed\"")
+
+
+@pytest.mark.parametrize("use_bubblewrap", [pytest.param(True, marks=pytest.mark.skipif(
+    bubblewrap() is None, reason="bubblewrap is missing (CI has it)")), False])
+def test_results_json_carries_the_sandbox_status_and_a_visible_test_says_when_it_ran_unsandboxed(tmp_path,
+                                                                                                 use_bubblewrap):
+    submission = build_submission(tmp_path / "s", omit=("pooling", "rnn", "lstm", "dropout", "batchnorm", "residual"))
+    result = grade(submission, load_rubrics(exercises=("conv",)), identity="ann",
+                   sandbox=Sandbox(use_bubblewrap=use_bubblewrap))
+    results = to_gradescope(result)
+    assert results["extra_data"] == {"sandbox": result.sandbox, "sandboxed": use_bubblewrap}
+    assert "execution_time" not in results, "the grading time is the submission's to choose: it could carry hidden values"
+    flagged = [test for test in results["tests"] if test["name"] == "Sandbox"]
+    if use_bubblewrap:
+        assert flagged == []
+    else:
+        assert flagged == [results["tests"][0]] and flagged[0]["visibility"] == "visible"
+        assert flagged[0]["output"].startswith("NOT sandboxed") and flagged[0]["max_score"] == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs the grader as root")
+def test_without_bubblewrap_on_gradescope_the_secret_and_the_reference_stay_unreadable(bundle, tmp_path, monkeypatch):
+    root = Path(tempfile.mkdtemp(prefix="autograder-gradescope-"))
+    try:
+        root.chmod(0o755)
+        fake_autograder(root, bundle)
+        targets = [str(root / "source" / SECRET_FILE), str(root / "source/course/reference/conv.py"),
+                   str(root / "source/course/rubrics/conv.yaml")]
+        build_submission(root / "submission", {"conv": payload("private_files", TARGETS=targets)})
+        monkeypatch.setenv("AUTOGRADER_NO_SANDBOX", "1")
+        monkeypatch.setenv("AUTOGRADER_SECRET_FILE", "restored after the test: run() points it at the bundle's key")
+        monkeypatch.delenv("AUTOGRADER_SECRET", raising=False)
+        done = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
+                              timeout=600, env=dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable))
+        assert done.returncode == 0, done.stderr
+        text = (root / "results" / "results.json").read_text()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    results = json.loads(text)
+    assert results["extra_data"]["sandboxed"] is False and results["tests"][0]["name"] == "Sandbox"
+    assert SECRET not in text and "READ " not in text and "BEGIN SOLUTION" not in text
+    assert all(f"denied {target}: PermissionError" in text for target in targets), text[:3000]

@@ -35,6 +35,9 @@ apt-get install -y -qq python3 python3-pip >/dev/null
 apt-get install -y -qq bubblewrap >/dev/null \\
   || echo "bubblewrap is not available: submissions will run with resource limits only, not sandboxed"
 python3 -m pip install --quiet -e . || python3 -m pip install --quiet --break-system-packages -e .
+# What isolation this image gives the sandbox, and how to fix what is missing (see the build log).
+python3 -m autograder doctor \
+  || echo "autograder doctor: the sandbox cannot be used in this image; submissions will run NOT sandboxed"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash

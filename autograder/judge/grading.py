@@ -8,6 +8,7 @@ This is where the pieces meet: :mod:`~autograder.sandbox.staging` stages the fil
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Literal
@@ -74,12 +75,23 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
         secret = load_secret()
     sandbox = sandbox or Sandbox()
     rules = Rules(course.names, course.forbidden, notebook_cells)
-    with stage(submission, rules, identity) as staged, Runner(staged.path, sandbox, course.forbidden) as runner:
+    deadline = start + sandbox.limits.submission_seconds
+    with stage(submission, rules, identity, deadline=deadline) as staged, \
+            Runner(staged.path, sandbox, course.forbidden, private_paths(course), deadline) as runner:
         grader = _Grader(runner, secret, staged.identity, mode, oracle, course, hidden_only)
         exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
                             seconds=round(time.monotonic() - start, 3), output=output)
+
+
+def private_paths(course: Course) -> tuple[Path, ...]:
+    """What a submission must never read: the course's reference, rubrics, catalogue, other correct modules and
+    git history, and the secret's key file (the sandbox hides them; without it, they are taken from other users)."""
+    paths = [course.reference_dir, course.rubrics_dir, course.catalogue_dir, course.correct_dir, course.root / ".git"]
+    if os.environ.get("AUTOGRADER_SECRET_FILE"):
+        paths.append(Path(os.environ["AUTOGRADER_SECRET_FILE"]))
+    return tuple(path for path in paths if path.exists())
 
 
 MAX_OUTPUT = 16000

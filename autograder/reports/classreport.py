@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 
 from autograder.course.catalogue import misconception
 from autograder.course.model import Course, load_course
+from autograder.reports import text
 from autograder.reports._files import atomic_write_text
 from autograder.reports.gradebook import criteria_rows, write_csv
 from autograder.reports.json_report import from_json_dict
@@ -223,7 +224,8 @@ def render(graded: list[Graded], criteria: list[CriterionStats], csvs: dict[str,
     results = [g.result for g in graded if not g.failed]
     mistakes = misconception_counts(results, course)
     environment = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "reports/templates"), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                     finalize=lambda v: text.printable(v) if isinstance(v, str) else v)
     environment.filters["points"] = format_points
     plots = {"seconds": _png(plot_seconds([g.result for g in graded]))}
     if results:
@@ -375,7 +377,8 @@ def plot_seconds(results: list[SubmissionResult]) -> Figure:
     median = statistics.median(r.seconds for r in ordered)
     axes.axhline(median, color="#333", linestyle="--", linewidth=1, label=f"median {median:.2f} s")
     if len(ordered) <= 40:
-        axes.set_xticks(range(len(ordered)), [r.submission for r in ordered], rotation=60, ha="right", fontsize=8)
+        axes.set_xticks(range(len(ordered)), [text.mathtext(r.submission) for r in ordered], rotation=60, ha="right",
+                        fontsize=8)
     else:
         axes.set_xticks([])
     axes.set(ylabel="seconds", title="Grading time per submission (errors in red)")

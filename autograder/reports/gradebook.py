@@ -14,8 +14,7 @@ from typing import Any
 
 from ..results import SubmissionResult
 from ._files import atomic_write_text
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .text import csv_cell
 
 
 def gradebook_header(exercise_names: Sequence[str]) -> list[str]:
@@ -64,16 +63,9 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
             result.status]
 
 
-def _cell(value: Any) -> Any:
-    """``value``, with text a spreadsheet would run as a formula prefixed by a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv_text(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[_cell(value) for value in row] for row in rows])
+    csv.writer(buffer).writerows([[csv_cell(value) for value in row] for row in rows])
     return buffer.getvalue()
 
 

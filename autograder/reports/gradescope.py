@@ -3,13 +3,15 @@
 See Gradescope's "Autograder Specifications" (output format): a top-level ``score`` overrides
 the sum of the tests' scores, so it is set to the total, which equals that sum. Every criterion
 entry is one test; hidden entries become visible to students only once grades are published.
-The submission's captured output is not included (``stdout_visibility`` is hidden).
+The submission's captured output is not included (``stdout_visibility`` is hidden), nor the
+grading time (the submission controls it, so it could carry hidden values). ``extra_data`` holds
+the sandbox's description and whether the code ran sandboxed; when it did not, a visible test
+says so first.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -72,23 +74,27 @@ def to_gradescope(result: SubmissionResult) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``score``, ``execution_time``, ``output`` (a short summary), ``output_format``,
-        ``test_output_format``, ``visibility``, ``stdout_visibility`` and ``tests``: one test
-        per criterion entry, numbered ``<exercise>.<criterion>`` from 1.
+        ``score``, ``output`` (a short summary), ``output_format``, ``test_output_format``,
+        ``visibility``, ``stdout_visibility``, ``extra_data`` and ``tests``: one test per
+        criterion entry, numbered ``<exercise>.<criterion>`` from 1 (after a test "Sandbox",
+        number 0, when the code ran unsandboxed).
     """
     tests = [
         _test(exercise, criterion, f"{i}.{j}")
         for i, exercise in enumerate(result.exercises, start=1)
         for j, criterion in enumerate(exercise.criteria, start=1)
     ]
+    if result.status == "graded" and not result.sandboxed:
+        tests.insert(0, {"name": "Sandbox", "number": "0", "score": 0.0, "max_score": 0.0, "status": "failed",
+                         "visibility": "visible", "output": result.sandbox or "NOT sandboxed."})
     return {
         "score": round(float(result.score), 4),
-        "execution_time": math.ceil(result.seconds),
         "output": _summary(result),
         "output_format": "text",
         "test_output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
+        "extra_data": {"sandbox": result.sandbox, "sandboxed": result.sandboxed},
         "tests": tests,
     }
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ..results import SubmissionResult
+from . import text
 from ._files import atomic_write_text
 from .markdown import format_error, truncate_output
 from .summary import SUMMARY_MISTAKES, format_points, mistake_text, summarize, waiting_text
@@ -31,12 +32,18 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_printable,
     )
     environment.filters["points"] = format_points
     environment.filters["error"] = format_error
     environment.filters["text"] = mistake_text
     environment.filters["waiting"] = waiting_text
     return environment
+
+
+def _printable(value):
+    """Every value the page shows, without control characters (autoescaping then makes it text)."""
+    return text.printable(value) if isinstance(value, str) else value
 
 
 def to_html(result: SubmissionResult) -> str:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..results import SubmissionResult
+from . import text
 from ._files import atomic_write_text
 from .summary import ExerciseSummary, Mistake, format_points, mistake_text, summarize, waiting_text
 
@@ -60,7 +61,7 @@ def _summary(summaries: list[ExerciseSummary]) -> list[str]:
             continue
         score = f"{format_points(summary.exercise.score)} / {format_points(summary.exercise.max_score)}"
         mistakes = summary.mistakes or []
-        texts = [summary.note] * bool(summary.note) + [mistake_text(mistake) for mistake in mistakes]
+        texts = [_inert(summary.note)] * bool(summary.note) + [_line(mistake) for mistake in mistakes]
         lines.append(f"- **{summary.name}** ({score}): {texts[0] if texts else 'points lost, see the details'}")
         lines += [f"  - {text}" for text in texts[1:]]
         lines += [f"  - Note: {remark}." for remark in summary.remarks]
@@ -72,9 +73,19 @@ def _summary(summaries: list[ExerciseSummary]) -> list[str]:
     return lines + [""]
 
 
+def _inert(said: str) -> str:
+    """Text a submission controls (its name, an import error) as one line of plain Markdown text."""
+    return text.markdown(text.one_line(said))
+
+
+def _line(mistake: Mistake) -> str:
+    """A mistake's summary line; a missing or unreadable file's is the note, which quotes the submission."""
+    return _inert(mistake_text(mistake)) if mistake.kind == "missing" else mistake_text(mistake)
+
+
 def _mistake(mistake: Mistake) -> list[str]:
     if mistake.kind == "missing":
-        return [f"> {mistake.headline}", ""]
+        return [f"> {_inert(mistake.headline)}", ""]
     label = "Recognised mistake: " if mistake.kind == "recognised" else ""
     cost = f" (costs {format_points(mistake.points)} points)" if mistake.points else ""
     lines = [f"#### {label}{mistake.headline}{cost}", ""]
@@ -89,7 +100,7 @@ def _mistake(mistake: Mistake) -> list[str]:
         if entry.advice and entry.advice not in advised:
             advised.add(entry.advice)
             lines.append(f"  - Criterion's hint: {entry.advice}")
-        lines += [f"  - [{case.label}] {case.message}".replace("\n", "\n    ") for case in cases]
+        lines += [f"  - [{case.label}] {text.markdown(case.message)}".replace("\n", "\n    ") for case in cases]
     return lines + [""]
 
 
@@ -97,7 +108,7 @@ def _details(summary: ExerciseSummary) -> list[str]:
     exercise = summary.exercise
     lines = [f"### {exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}", ""]
     if summary.note:
-        lines += [f"> {summary.note}", ""]
+        lines += [f"> {_inert(summary.note)}", ""]
     for mistake in summary.mistakes:
         lines += _mistake(mistake)
     waiting = waiting_text(summary)
@@ -143,7 +154,7 @@ def to_markdown(result: SubmissionResult) -> str:
     """
     summaries = summarize(result)
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
-    lines = [f"# Feedback for {result.submission}: {total}", ""]
+    lines = [f"# Feedback for {_inert(result.submission)}: {total}", ""]
     lines += _table(result)
     lines += _summary(summaries)
     if any(not s.full_marks for s in summaries):

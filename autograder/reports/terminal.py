@@ -17,6 +17,7 @@ from rich.text import Text
 
 from autograder.reports.summary import (SUMMARY_MISTAKES, ExerciseSummary, Mistake, format_points, mistake_text,
                                         summarize, waiting_text)
+from autograder.reports.text import one_line
 from autograder.results import SubmissionResult
 
 PHRASE = re.compile(r"\([^()]{1,40}\)|\[[^\[\]]{1,60}\]|\S+ = \S+|relative error \S+|\d+ of \d+ \w+|on this case")
@@ -31,6 +32,7 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
     ``first`` starts the first line and ``rest`` (default: spaces as long as ``first``) the others.
     """
     rest = " " * len(first) if rest is None else rest
+    text = one_line(text)  # a submission's name, messages and notes: no control character reaches the terminal
     glued = PHRASE.sub(lambda match: match.group(0).replace(" ", GLUE), text)
     lines = textwrap.wrap(glued, width=max(width, len(rest) + 20), initial_indent=first, subsequent_indent=rest,
                           break_long_words=False, break_on_hyphens=False) or [first.rstrip()]

@@ -89,14 +89,19 @@ class Runner:
     sandbox : Sandbox
     forbidden : tuple of str
         Top-level packages the worker refuses to import (the course's list).
+    private : tuple of Path
+        The course's files the worker must never read (see :meth:`Sandbox.start`).
+    deadline : float, optional
+        When, on :func:`time.monotonic`'s clock, the submission's time is up; default: its time limit from now.
     """
 
-    def __init__(self, submission_dir: Path, sandbox: Sandbox | None = None, forbidden: tuple[str, ...] = ()):
+    def __init__(self, submission_dir: Path, sandbox: Sandbox | None = None, forbidden: tuple[str, ...] = (),
+                 private: tuple[Path, ...] = (), deadline: float | None = None):
         self.submission_dir = Path(submission_dir)
-        self.forbidden = tuple(forbidden)
+        self.forbidden, self.private = tuple(forbidden), tuple(private)
         self.sandbox = sandbox or Sandbox()
         self.limits: Limits = self.sandbox.limits
-        self.deadline = time.monotonic() + self.limits.submission_seconds
+        self.deadline = deadline if deadline is not None else time.monotonic() + self.limits.submission_seconds
         self.generation = 0
         self.process = None
         self.broken: dict[str, str] = {}
@@ -210,23 +215,21 @@ class Runner:
         """Kill the worker and everything it started."""
         if self.process is None:
             return
-        process, cgroup, scratch = self.process
-        self.process = None
+        started, self.process = self.process, None
+        process = started.process
         self.generation += 1  # the worker's caches die with it: their handles are stale from now on
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         process.wait()
-        if cgroup is not None:
-            cgroup.kill_all()
+        started.release()
         for stream in (process.stdin, process.stdout):
             try:
                 stream.close()
             except OSError:
                 pass
         self._stderr_thread.join(timeout=1)
-        scratch.cleanup()
 
     # -- the machinery ------------------------------------------------------------------------
 
@@ -278,8 +281,8 @@ class Runner:
         self.generation += 1
         self.imported.clear()
         self._releases = []
-        process, cgroup, scratch = self.sandbox.start(self.submission_dir, self.forbidden)
-        self.process = (process, cgroup, scratch)
+        self.process = self.sandbox.start(self.submission_dir, self.forbidden, self.private)
+        process = self.process.process
         os.set_blocking(process.stdout.fileno(), False)
         self._stderr_thread = threading.Thread(target=self._drain_stderr, args=(process.stderr,), daemon=True)
         self._stderr_thread.start()
@@ -307,7 +310,7 @@ class Runner:
                                 f"was used up")
         if self.process is None:
             self._start()
-        process = self.process[0]
+        process = self.process.process
         timeout = min(self.limits.call_seconds, remaining)
         self._sequence += 1
         header = dict(header, seq=self._sequence)
@@ -345,7 +348,7 @@ class Runner:
 
     def _death_reason(self, what: str) -> str:
         """Why the worker died, from its exit status (bubblewrap reports a signal N as status 128 + N)."""
-        process = self.process[0]
+        process = self.process.process
         try:
             code = process.wait(timeout=2)
         except Exception:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +23,19 @@ from typing import Literal
 
 
 MAX_FILE_BYTES = 2 * 2**20
+"""The largest module or notebook read; larger ones are left out."""
 MAX_TOTAL_BYTES = 50 * 2**20
+"""The most a submission's modules and notebooks may hold together."""
 MAX_FILES = 500
+"""The most modules and notebooks a submission may hold."""
+MAX_ENTRIES = 5000
+"""The most files and folders looked at in a submission folder (hidden folders, ``__MACOSX`` and
+``__pycache__`` are not entered)."""
+MAX_DEPTH = 8
+"""How many folders deep the exercise files are looked for; deeper files are left out."""
+STAGING_SECONDS = 60.0
+"""How long staging may take when no deadline is given (a grade passes the submission's own)."""
+SKIPPED_FOLDERS = ("__MACOSX", "__pycache__")
 SKIPPED_CELL = re.compile(r"^\s*[%!]")
 FUTURE_IMPORT = re.compile(r"^from __future__ import .*$", re.MULTILINE)
 NOTEBOOK_CELLS = ("solution", "all")
@@ -91,92 +104,178 @@ def submission_identity(path: Path) -> str:
     return path.stem if path.suffix in (".zip", ".ipynb") else path.name
 
 
-def stage(path: Path, rules: Rules | None = None, identity: str | None = None) -> StagedSubmission:
+def stage(path: Path, rules: Rules | None = None, identity: str | None = None,
+          deadline: float | None = None) -> StagedSubmission:
     """Copy a submission's modules into a fresh folder and read them statically.
 
     ``rules`` name the exercises, the forbidden imports and which notebook cells become modules
     (default: those of :func:`~autograder.course.model.load_course`'s course, solution cells).
+    Staging is bounded: at most :data:`MAX_DEPTH` folders deep, :data:`MAX_ENTRIES` entries
+    looked at, :data:`MAX_FILES` files and :data:`MAX_TOTAL_BYTES` bytes, and it must end by
+    ``deadline`` (on :func:`time.monotonic`'s clock; default :data:`STAGING_SECONDS` from now).
 
     Raises
     ------
     SubmissionError
         When ``path`` is not a folder, a ``.zip`` or a ``.ipynb``, or cannot be read, or a single
-        notebook is not named after an exercise.
+        notebook is not named after an exercise, or the submission is beyond those bounds.
     """
     path, rules = Path(path), rules or _course_rules()
     if rules.notebook_cells not in NOTEBOOK_CELLS:
         raise ValueError(f"notebook_cells: expected one of {', '.join(NOTEBOOK_CELLS)}, found {rules.notebook_cells!r}")
+    budget = _Budget(path, deadline if deadline is not None else time.monotonic() + STAGING_SECONDS)
     tmp = tempfile.TemporaryDirectory(prefix="autograder-submission-")
     staged = StagedSubmission(Path(tmp.name) / "exercises", identity=identity or submission_identity(path), _tmp=tmp)
     staged.path.mkdir()
     try:
         if path.is_dir():
-            _copy_folder(_module_folder(path, rules), staged.path, staged.notes, rules, root=path)
+            _copy_folder(_module_folder(path, rules, budget), staged.path, staged.notes, rules, budget)
         elif path.suffix == ".zip":
-            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes, rules)
+            _copy_zip(path, Path(tmp.name) / "unzipped", staged.path, staged.notes, rules, budget)
         elif path.suffix == ".ipynb":
             if notebook_exercise(path, rules.exercises) is None:
                 first = rules.exercises[0]
                 raise SubmissionError(f"{path}: expected a notebook named after one exercise "
                                       f"({', '.join(rules.exercises)}), such as {first}.ipynb or 01_{first}.ipynb")
-            _notebook_to_module(path, staged.path, staged.notes, rules)
+            if budget.keep(path.stat().st_size, path.name):
+                _notebook_to_module(path, staged.path, staged.notes, rules)
         else:
             raise SubmissionError(f"{path}: expected a folder, a .zip or a .ipynb notebook")
         for exercise in rules.exercises:
-            staged.notes.setdefault(exercise, _static_problem(staged.path / f"{exercise}.py", rules.forbidden))
+            budget.check()
+            staged.notes.setdefault(exercise, _static_problem(staged.path / f"{exercise}.py", rules.forbidden,
+                                                              budget.left_out))
         staged.notes = {k: v for k, v in staged.notes.items() if v}
-    except Exception:
+    except RecursionError:
+        staged.cleanup()
+        raise SubmissionError(f"{path}: nested too deeply to be read; submit the exercise files in one folder") from None
+    except BaseException:
         staged.cleanup()
         raise
-    for file in staged.path.rglob("*"):
-        file.chmod(0o755 if file.is_dir() else 0o644)
+    for file in staged.path.iterdir():
+        file.chmod(0o644)
     staged.path.chmod(0o755)
     return staged
 
 
-def _module_folder(folder: Path, rules: Rules) -> Path:
-    """The folder that holds the exercise files: ``folder`` itself or the sub-folder with the most of them."""
-    def count(directory: Path) -> int:
-        return sum((directory / f"{e}.py").exists() or any(directory.glob(f"*{e}*.ipynb")) for e in rules.exercises)
+class _Budget:
+    """What staging one submission may still spend: entries looked at, files kept, bytes, time."""
 
-    candidates = [folder] + sorted(p for p in folder.rglob("*") if "__MACOSX" not in p.parts
-                                   and _no_symlink_below(p, folder) and p.is_dir())
-    return max(candidates, key=lambda d: (count(d), -len(d.parts)))
+    def __init__(self, submission: Path, deadline: float):
+        self.submission, self.deadline = submission, deadline
+        self.entries = self.files = self.bytes = 0
+        self.left_out: list[str] = []
+
+    def fresh(self) -> "_Budget":
+        """A budget of the same deadline, noting what it leaves out in the same list."""
+        budget = _Budget(self.submission, self.deadline)
+        budget.left_out = self.left_out
+        return budget
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise SubmissionError(f"{self.submission}: staging took longer than the submission's time limit; submit "
+                                  f"only the exercise files ({_EXAMPLE}), not a whole project")
+
+    def entry(self) -> None:
+        self.entries += 1
+        if self.entries > MAX_ENTRIES:
+            raise SubmissionError(f"{self.submission}: holds more than {MAX_ENTRIES} files and folders; submit only "
+                                  f"the exercise files ({_EXAMPLE}), not a whole project")
+        if self.entries % 64 == 0:
+            self.check()
+
+    def keep(self, size: int, name: str) -> bool:
+        """Whether a file of ``size`` bytes fits (files too large are left out, and said so)."""
+        if size > MAX_FILE_BYTES:
+            self.left_out.append(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB")
+            return False
+        self.files += 1
+        self.bytes += size
+        if self.files > MAX_FILES:
+            raise SubmissionError(f"{self.submission}: holds more than {MAX_FILES} Python files and notebooks; "
+                                  f"submit only the exercise files ({_EXAMPLE})")
+        if self.bytes > MAX_TOTAL_BYTES:
+            raise SubmissionError(f"{self.submission}: its Python files and notebooks hold more than "
+                                  f"{MAX_TOTAL_BYTES // 2**20} MB together; submit only the exercise files ({_EXAMPLE})")
+        return True
+
+    def too_deep(self) -> None:
+        note = f"files more than {MAX_DEPTH} folders deep were not looked at"
+        if note not in self.left_out:
+            self.left_out.append(note)
 
 
-def _no_symlink_below(path: Path, folder: Path) -> bool:
-    """Whether ``path`` is reached from ``folder`` without following a symlink (a symlinked file or
-    folder in a submission could point anywhere on the grader's machine, the reference included)."""
-    parts = path.relative_to(folder).parts
-    return not any(folder.joinpath(*parts[:k]).is_symlink() for k in range(1, len(parts) + 1))
+_EXAMPLE = "conv.py, pooling.py ... in one folder or zip"
 
 
-def _copy_folder(source: Path, target: Path, notes: dict, rules: Rules, root: Path | None = None) -> None:
-    """Copy the modules and notebooks of ``source``, a folder inside the submission ``root``
-    (default: ``source`` itself), never following a symlink out of ``root``."""
-    root = (root or source).resolve()
-    total = 0
-    for file in sorted(source.iterdir())[:MAX_FILES]:
-        if file.is_symlink() or not file.is_file() or not file.resolve().is_relative_to(root):
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return []
+
+
+def _module_folder(folder: Path, rules: Rules, budget: _Budget) -> Path:
+    """The folder that holds the exercise files: ``folder`` itself or the sub-folder with the most of them.
+
+    Folders are walked breadth first, never through a symlink (it could point anywhere on the
+    grader's machine, the reference included), at most :data:`MAX_DEPTH` deep.
+    """
+    wanted = {f"{e}.py" for e in rules.exercises}
+    best, best_key, level = folder, None, [folder]
+    for depth in range(MAX_DEPTH + 1):
+        below = []
+        for directory in level:
+            entries = _entries(directory)
+            names = set()
+            for entry in entries:
+                budget.entry()
+                names.add(entry.name)
+                if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".") \
+                        and entry.name not in SKIPPED_FOLDERS:
+                    below.append(Path(entry.path))
+            found = len(wanted & names) + sum(notebook_exercise(Path(n), rules.exercises) is not None
+                                              for n in names if n.endswith(".ipynb"))
+            key = (found, -depth)
+            if best_key is None or key > best_key:
+                best, best_key = directory, key
+        if depth == MAX_DEPTH and below:
+            budget.too_deep()
+        level = below
+    return best
+
+
+def _copy_folder(source: Path, target: Path, notes: dict, rules: Rules, budget: _Budget) -> None:
+    """Copy the modules and notebooks of ``source`` (regular files only, never a symlink)."""
+    for entry in _entries(source):
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
             continue
+        file = Path(entry.path)
+        if file.suffix not in (".py", ".ipynb") or not budget.keep(entry.stat(follow_symlinks=False).st_size,
+                                                                    file.name):
+            continue
+        budget.check()
         if file.suffix == ".py":
-            total += file.stat().st_size
-            if file.stat().st_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
-                continue
-            shutil.copyfile(file, target / file.name)
-        elif file.suffix == ".ipynb":
+            shutil.copyfile(file, target / file.name, follow_symlinks=False)
+        else:
             _notebook_to_module(file, target, notes, rules)
 
 
-def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, rules: Rules) -> None:
+def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, rules: Rules, budget: _Budget) -> None:
     try:
         with zipfile.ZipFile(archive) as zipped:
-            members = [m for m in zipped.infolist() if not m.is_dir()][:MAX_FILES]
-            if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
-                raise SubmissionError(f"{archive}: unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB")
-            for member in members:
-                name = Path(member.filename)
-                if name.is_absolute() or ".." in name.parts or name.suffix not in (".py", ".ipynb"):
+            for member in zipped.infolist():
+                budget.entry()
+                name = Path(member.filename.replace("\\", "/"))
+                if member.is_dir() or name.is_absolute() or ".." in name.parts or name.suffix not in (".py", ".ipynb") \
+                        or any(part.startswith(".") or part in SKIPPED_FOLDERS for part in name.parts[:-1]):
+                    continue
+                if len(name.parts) > MAX_DEPTH + 1:
+                    budget.too_deep()
+                    continue
+                if not budget.keep(member.file_size, name.name):
                     continue
                 destination = unpacked / name
                 try:
@@ -184,10 +283,12 @@ def _copy_zip(archive: Path, unpacked: Path, target: Path, notes: dict, rules: R
                     destination.write_bytes(zipped.read(member))
                 except OSError:  # a name that cannot be a file here (``conv.py`` and ``conv.py/x.py``): left out
                     continue
-    except zipfile.BadZipFile as error:
-        raise SubmissionError(f"{archive}: not a readable zip file ({error})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as error:
+        raise SubmissionError(f"{archive}: not a readable zip file ({error}); make it again with your system's "
+                              f"\"compress\" or `zip -r`") from None
     unpacked.mkdir(exist_ok=True)
-    _copy_folder(_module_folder(unpacked, rules), target, notes, rules, root=unpacked)
+    unpacked_budget = budget.fresh()  # the files were counted once, as members
+    _copy_folder(_module_folder(unpacked, rules, unpacked_budget), target, notes, rules, unpacked_budget)
 
 
 def _course_rules() -> Rules:
@@ -286,10 +387,14 @@ def _notebook_to_module(path: Path, target: Path, notes: dict, rules: Rules) -> 
     (target / f"{exercise}.py").write_text(notebook_code(notebook, rules.notebook_cells))
 
 
-def _static_problem(module: Path, forbidden: tuple[str, ...]) -> str | None:
-    """Why an exercise module cannot be graded, found without running it; None if it can."""
+def _static_problem(module: Path, forbidden: tuple[str, ...], left_out: list[str] = ()) -> str | None:
+    """Why an exercise module cannot be graded, found without running it; None if it can.
+
+    ``left_out`` says what staging did not look at (files too large, folders too deep), for a missing module.
+    """
     if not module.exists():
-        return f"{module.name} is missing: this exercise scores zero"
+        why = f" (left out of the submission: {'; '.join(left_out)})" if left_out else ""
+        return f"{module.name} is missing: this exercise scores zero{why}"
     try:
         tree = ast.parse(module.read_text(encoding="utf-8", errors="replace"), filename=module.name)
     except SyntaxError as error:
