@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from autograder.reports.text import terminal
 
 from autograder.course.model import COURSE_ENV, Course, CourseError, load_course
 from autograder.judge.replay import NotRecorded, StudentReleaseError, is_student_release
+from autograder.reports.text import terminal
 from autograder.sandbox.staging import NOTEBOOK_CELLS
 
 DESCRIPTION = f"""\
@@ -210,7 +210,7 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
 
 
 def run_batch(args) -> int:
-    from autograder.integrations.batch import BatchError, printable
+    from autograder.integrations.batch import BatchError
     from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
@@ -221,18 +221,18 @@ def run_batch(args) -> int:
                         assignment=args.assignment, only=args.only, force=args.force, roster=args.roster,
                         scheduler=args.scheduler)
     except BatchError as error:
-        err.print(f"[red]error:[/red] {escape(printable(str(error)))}")
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     out = Console()
     out.print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
-              f"be graded, in {summary.seconds:.1f} s. Gradebook: {escape(str(summary.gradebook))}")
+              f"be graded, in {summary.seconds:.1f} s. Gradebook: {terminal(str(summary.gradebook))}")
     if summary.failures:
         out.print(f"[red]Could not be graded ({len(summary.failures)}):[/red]")
         for name, reason in summary.failures:
-            out.print(f"  {escape(printable(name))}: {escape(printable(reason))}")
+            out.print(f"  {terminal(name)}: {terminal(reason)}")
     if summary.pending:
         out.print(f"Not in the gradebook ({len(summary.pending)}, new or changed, not selected by --only): "
-                  + escape(printable(", ".join(summary.pending))))
+                  + terminal(", ".join(summary.pending)))
     return 0
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import socket
 import tempfile
 import time
@@ -32,7 +31,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 from rich.text import Text
@@ -47,6 +45,7 @@ from autograder.reports._files import atomic_write_text
 from autograder.reports.gradebook import write_gradebook
 from autograder.reports.html import to_html
 from autograder.reports.json_report import from_json_dict, to_json_dict
+from autograder.reports.text import terminal
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox.isolation import Sandbox
 from autograder.sandbox.staging import NotebookCells, notebook_exercise
@@ -168,7 +167,7 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
     exercises = course.assignment(assignment)
     submissions, warnings = survey(Path(directory), course, roster)
     for warning in warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(printable(warning))}")
+        console.print(f"[yellow]warning:[/yellow] {terminal(warning)}")
     selected = _select(submissions, only)
     try:
         ids = student_ids(Path(directory), [s.name for s in submissions], roster)
@@ -512,9 +511,3 @@ class _RateColumn(ProgressColumn):
         return Text(f"{graded / elapsed * 60:.0f}/min" if elapsed > 0 and graded else "-/min")
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` without control characters, for the terminal (a submission's name or reason could hold some)."""
-    return CONTROL.sub("?", text)

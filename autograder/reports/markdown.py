@@ -74,13 +74,14 @@ def _summary(summaries: list[ExerciseSummary]) -> list[str]:
 
 
 def _inert(said: str) -> str:
-    """Text a submission controls (its name, an import error) as one line of plain Markdown text."""
+    """A line that may quote the submission (its name, an import error, a public case's message) as one line of
+    plain Markdown text."""
     return text.markdown(text.one_line(said))
 
 
 def _line(mistake: Mistake) -> str:
-    """A mistake's summary line; a missing or unreadable file's is the note, which quotes the submission."""
-    return _inert(mistake_text(mistake)) if mistake.kind == "missing" else mistake_text(mistake)
+    """A mistake's summary line (it may quote a public case's message, or the note of a missing file)."""
+    return _inert(mistake_text(mistake))
 
 
 def _mistake(mistake: Mistake) -> list[str]:
@@ -88,9 +89,9 @@ def _mistake(mistake: Mistake) -> list[str]:
         return [f"> {_inert(mistake.headline)}", ""]
     label = "Recognised mistake: " if mistake.kind == "recognised" else ""
     cost = f" (costs {format_points(mistake.points)} points)" if mistake.points else ""
-    lines = [f"#### {label}{mistake.headline}{cost}", ""]
+    lines = [f"#### {label}{_inert(mistake.headline)}{cost}", ""]
     if mistake.where and mistake.kind == "values":
-        lines += [f"Where: {mistake.where}.", ""]
+        lines += [f"Where: {_inert(mistake.where)}.", ""]
     if mistake.hint:
         lines += [f"Hint: {mistake.hint}", ""]
     advised = {mistake.hint}
@@ -132,7 +133,7 @@ def _table(result: SubmissionResult) -> list[str]:
 def _output(output: str) -> list[str]:
     if not output:
         return []
-    shown = truncate_output(output)
+    shown = truncate_output(text.printable(output))
     fence = _fence(shown)
     return ["## Output of your code", "", f"{fence}text", shown, fence, ""]
 

@@ -47,8 +47,14 @@ def print_result(result: SubmissionResult, console: Console | None = None, detai
     if details:
         for line in detail_lines(result, console.width):
             console.print(line, soft_wrap=True, highlight=False)
-    for line in wrap(f"{result.sandbox} Graded in {result.seconds:.2f} s.".strip(), console.width):
+    for line in wrap(f"{_isolation(result.sandbox)} Graded in {result.seconds:.2f} s.".strip(), console.width):
         console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+def _isolation(sandbox: str) -> str:
+    """How the submission was isolated, without the list of limits of a sandboxed run (the reports hold it);
+    an unsandboxed run's warning whole."""
+    return sandbox.split(" Limits enforced:")[0] if sandbox.startswith("Sandboxed") else sandbox
 
 
 MARKS = {"full": ("✓", "green"), "none": ("✗", "red"), "some": ("~", "yellow")}

@@ -293,7 +293,7 @@ class Sandbox:
         limits, found = self.limits, self.cgroups
         if self.root:
             ids = candidate_ids()
-            who = f"as an unprivileged user of its own (host uid {ids.start}{'+' if len(ids) > 1 else ''})"
+            who = f"as an unprivileged user (host uid {ids.start}{'+' if len(ids) > 1 else ''})"
         else:
             who = "as an unprivileged user" if self.bwrap else "as the user running the grader"
         enforced = cgroups.describe(found.version, found.controllers, limits.memory_bytes, limits.cpus,
@@ -304,8 +304,7 @@ class Sandbox:
                      f"{limits.cpu_seconds} s, files up to {cgroups._size(limits.file_bytes)}"]
         limits_text = "Limits enforced: " + "; ".join(enforced) + "."
         if self.bwrap:
-            return (f"Sandboxed with bubblewrap {who}, without capabilities: no network, read-only view of the "
-                    f"submission, private /tmp. {limits_text}")
+            return f"Sandboxed with bubblewrap {who}: no capabilities, no network, submission read-only. {limits_text}"
         hidden = (" The course's private files and the secret were made unreadable to it." if self.root else "")
         return (f"{UNSANDBOXED}: bubblewrap is not available here, so the submission ran as a separate process {who}, "
                 f"able to read the files that user can read.{hidden} {limits_text} Official grades use the sandbox.")
