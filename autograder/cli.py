@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", type=Path, help="also write report.json, feedback.md, feedback.html and "
                                                 "results.json (Gradescope) into this folder")
     grade.add_argument("--verbose", action="store_true", help="show every failed criterion, also of missing files")
+    grade.add_argument("--submitted-at", type=_time, metavar="TIME",
+                       help="when it was submitted, ISO 8601 (default: its timestamp.txt, as nbgrader writes it)")
+    _deadline_option(grade)
     _notebook_cells(grade)
     _course_options(grade)
     grade.set_defaults(run=run_grade)
@@ -84,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("dir", type=Path, help="a folder of submissions (folders, .zip files, notebooks)")
     batch.add_argument("--out", type=Path, required=True, help="where the gradebook and reports go")
     batch.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    batch.add_argument("--submission-times", type=Path, metavar="FILE.csv",
+                       help="a CSV with columns submission (a name in DIR, or an identity) and submitted_at (ISO "
+                            "8601); default: each submission folder's timestamp.txt, as nbgrader writes it")
+    _deadline_option(batch)
     _notebook_cells(batch)
     _course_options(batch)
     batch.set_defaults(run=run_batch)
@@ -125,6 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the course folder (created if it does not exist; default: the built-in course)")
     new.set_defaults(run=run_new_exercise)
     return parser
+
+
+def _deadline_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deadline", type=_time, metavar="TIME",
+                        help="the deadline, ISO 8601 with its offset (2025-03-07T23:59:00+01:00); default: the "
+                             "assignment's in course.yaml (deadlines)")
+
+
+def _time(text: str):
+    from autograder.course.late import LateError, parse_time
+
+    try:
+        return parse_time(text, "the time")
+    except LateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _notebook_cells(parser: argparse.ArgumentParser) -> None:
@@ -176,6 +198,8 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     except (RubricError, SubmissionError, NotRecorded) as error:
         err.print(f"[red]error:[/red] {escape(str(error))}")
         return 2
+    if mode == "grade":
+        _apply_late_policy(result, submission, course, args)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         write_json(result, out / "report.json")
@@ -192,14 +216,33 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     return 0
 
 
+def _apply_late_policy(result, submission: Path, course: Course, args) -> None:
+    """Record the lateness of a graded submission, when its time and deadline are known."""
+    from autograder.course.late import LateError, lateness, nbgrader_timestamp
+
+    try:
+        when = args.submitted_at or (nbgrader_timestamp(submission) if submission.is_dir() else None)
+    except LateError as error:
+        raise CourseError(str(error)) from None
+    deadline = args.deadline or course.deadline(args.assignment)
+    if when and deadline:
+        result.late = lateness(result.raw_score, when, deadline, course.late_policy)
+
+
 def run_batch(args) -> int:
+    from autograder.course.late import LateError, read_submission_times
     from autograder.integrations.batch import run_batch as batch
 
     if not args.dir.is_dir():
         err.print(f"[red]error:[/red] {escape(str(args.dir))} is not a folder of submissions")
         return 2
+    try:
+        times = read_submission_times(args.submission_times) if args.submission_times else None
+    except LateError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 2
     summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
-                    assignment=args.assignment)
+                    assignment=args.assignment, submitted=times, deadline=args.deadline)
     Console().print(f"Graded {summary.graded}, skipped {summary.skipped} already graded, {summary.errors} could not "
                     f"be graded, in {summary.seconds:.1f} s. Gradebook: {summary.gradebook}")
     return 0

@@ -20,8 +20,10 @@ EXERCISES = COURSE.assignment()
 FUNCTIONS = {spec.name: spec for exercise in COURSE.exercises for spec in exercise.functions}
 """Every graded function's spec (with its backward), keyed by the function's name."""
 CORPUS = Path(__file__).parent / "corpus"
+EXAMPLE_COURSE = ROOT / "examples" / "course"
+"""An instructor's own course: an affine layer and a ReLU, quick to grade."""
 
-__all__ = ["COURSE", "CORPUS", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
+__all__ = ["COURSE", "CORPUS", "EXAMPLE_COURSE", "EXERCISES", "FUNCTIONS", "REFERENCE_DIR", "ROOT", "RUBRICS_DIR", "STUBS_DIR", "build_notebook",
            "build_submission", "on_reference"]
 
 

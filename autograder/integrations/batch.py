@@ -2,11 +2,19 @@
 
 Every entry of DIR (a folder, a ``.zip`` or a ``.ipynb``) is one submission, graded in its own
 process of a pool (default: one per core), each with its own sandboxed worker. For each one,
-``OUT/submissions/<name>/`` receives ``report.json`` and ``feedback.html``; at the end
-``OUT/gradebook.csv`` has a row per submission. Every file is written atomically, and a
-report records the submission's content hash and the rubrics' version: a rerun (after a crash,
-``kill -9``, or new submissions) skips what is already graded and unchanged. A submission that
-cannot be graded gets a zero row with status ``error``; it never stops the batch.
+``OUT/submissions/<name>/`` receives ``report.json``, ``feedback.html`` and ``code/``: the modules
+it was graded on (``code/<exercise>.py``, a notebook's solution cells as its module), what
+``autograder similarity OUT`` compares. At the end ``OUT/gradebook.csv`` has a row per
+submission. Every file is written atomically, and a report records the submission's content hash
+and the rubrics' version: a rerun (after a crash, ``kill -9``, or new submissions) skips what is
+already graded and unchanged, and keeps the code of a graded submission that has none yet. A
+submission that cannot be graded gets a zero row with status ``error``; it never stops the batch.
+
+The late policy (:mod:`autograder.course.late`) is applied after grading, to every report, on
+every run: a changed deadline or submission time rewrites the reports it changes, without
+regrading. A submission's time comes from ``submitted`` (a submission's name or identity to its
+time, e.g. from ``--submitted FILE.csv``), else from the ``timestamp.txt`` nbgrader's collect puts
+in a submission folder; without a time or a deadline a report has no ``late`` entry.
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -26,6 +36,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from autograder.course.late import LateError, lateness, nbgrader_timestamp
 from autograder.course.model import Course, load_course
 from autograder.course.rubric import Rubric, load_rubrics
 from autograder.reports._files import atomic_write_text
@@ -33,9 +44,13 @@ from autograder.reports.gradebook import write_gradebook
 from autograder.reports.html import write_html
 from autograder.reports.json_report import from_json_dict, to_json_dict
 from autograder.results import ExerciseResult, SubmissionResult
-from autograder.sandbox.staging import NotebookCells
+from autograder.sandbox.staging import NotebookCells, Rules, SubmissionError, stage, submission_identity
 
 SUBMISSION_SUFFIXES = (".zip", ".ipynb")
+KEY_FIELDS = ("content_hash", "course_version", "assignment", "notebook_cells")
+"""What a report records of how it was made: a rerun regrades a submission when one of them changed."""
+CODE_DIR = "code"
+"""The folder of a submission's report folder holding the modules it was graded on."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +100,8 @@ def report_dir(out: Path, submission: Path) -> Path:
 
 def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Console | None = None,
               notebook_cells: NotebookCells = "solution", course: Course | None = None,
-              assignment: str | None = None) -> BatchSummary:
+              assignment: str | None = None, submitted: dict[str, datetime] | None = None,
+              deadline: datetime | None = None) -> BatchSummary:
     """Grade every submission in ``directory`` into ``out`` and write the gradebook.
 
     Parameters
@@ -102,6 +118,10 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
         Default: :func:`~autograder.course.model.load_course`.
     assignment : str, optional
         Default: the course's default assignment.
+    submitted : dict, optional
+        Submission times, by a submission's name (``alice``, ``alice.zip``) or identity.
+    deadline : datetime, optional
+        Replaces the course's deadline of the assignment (``deadlines`` in ``course.yaml``).
     """
     start = time.monotonic()
     console = console or Console(stderr=True)
@@ -122,6 +142,8 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
             continue
         if _already_graded(report_dir(out, submission) / "report.json", key):
             skipped += 1
+            if not (report_dir(out, submission) / CODE_DIR).is_dir():
+                keep_code(submission, report_dir(out, submission), course, exercises, notebook_cells)
         else:
             todo.append((submission, key))
     jobs = jobs or os.cpu_count() or 1
@@ -131,7 +153,10 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
             _write_reports(_error_result(submission, message, exercises), report_dir(out, submission), {})
             progress.advance(task)
         statuses = _grade_in_pool(todo, out, course, rubrics, jobs, lambda: progress.advance(task))
-    results = [_load(report_dir(out, s) / "report.json", s, exercises) for s in submissions]
+    deadline = deadline or course.deadline(assignment)
+    results = [_apply_late_policy(_load(report_dir(out, s) / "report.json", s, exercises), s, report_dir(out, s),
+                                  course, submitted or {}, deadline)
+               for s in submissions]
     gradebook = write_gradebook(results, Path(out) / "gradebook.csv")
     errors = len(unreadable) + statuses.count("error")
     return BatchSummary(len(todo) + len(unreadable), skipped, errors, time.monotonic() - start, gradebook)
@@ -188,8 +213,52 @@ def grade_one(submission: Path, target: Path, key: dict, course: Course, rubrics
                                tuple(r.exercise for r in rubrics))
     result.submission = submission.name
     _write_reports(result, target, key)
+    keep_code(submission, target, course, tuple(r.exercise for r in rubrics), key.get("notebook_cells", "solution"))
     return result.status
 
+
+def keep_code(submission: Path, target: Path, course: Course, exercises: tuple[str, ...],
+              notebook_cells: NotebookCells = "solution") -> None:
+    """Copy the modules of ``exercises`` that ``submission`` was graded on into ``target/code/``.
+
+    The submission is staged again (read, never run), so a notebook's module is the code that was
+    graded. The folder appears whole or not at all: it is written as ``code.partial`` and renamed.
+    A submission that cannot be staged keeps no code.
+    """
+    partial = target / f"{CODE_DIR}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        with stage(submission, Rules(course.names, course.forbidden, notebook_cells)) as staged:
+            partial.mkdir(parents=True)
+            for exercise in exercises:
+                module = staged.path / f"{exercise}.py"
+                if module.is_file():
+                    shutil.copyfile(module, partial / module.name)
+    except (SubmissionError, OSError):
+        shutil.rmtree(partial, ignore_errors=True)
+        return
+    shutil.rmtree(target / CODE_DIR, ignore_errors=True)
+    partial.rename(target / CODE_DIR)
+
+
+def _apply_late_policy(result: SubmissionResult, submission: Path, target: Path, course: Course,
+                       submitted: dict[str, datetime], deadline: datetime | None) -> SubmissionResult:
+    """``result`` with the lateness its submission time and ``deadline`` give; its reports rewritten if that changed."""
+    if result.status == "error":
+        return result
+    identity = result.identity or submission_identity(submission)
+    when = next((submitted[k] for k in (submission.name, target.name, identity) if k in submitted), None)
+    if when is None and submission.is_dir():
+        try:
+            when = nbgrader_timestamp(submission)
+        except LateError:
+            when = None
+    late = lateness(result.raw_score, when, deadline, course.late_policy) if when and deadline else None
+    if late != result.late:
+        result.late = late
+        recorded = json.loads((target / "report.json").read_text())
+        _write_reports(result, target, {k: recorded[k] for k in KEY_FIELDS if k in recorded})
+    return result
 
 def _write_reports(result: SubmissionResult, target: Path, key: dict) -> None:
     """Write a submission's ``feedback.html`` and ``report.json`` (recording ``key``) into ``target``."""

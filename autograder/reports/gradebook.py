@@ -29,9 +29,9 @@ def gradebook_header(exercise_names: Sequence[str]) -> list[str]:
     Returns
     -------
     list of str
-        ``submission``, each exercise, ``total``, ``max_total``, ``seconds``, ``status``.
+        ``submission``, each exercise, ``late_penalty``, ``total``, ``max_total``, ``seconds``, ``status``.
     """
-    return ["submission", *exercise_names, "total", "max_total", "seconds", "status"]
+    return ["submission", *exercise_names, "late_penalty", "total", "max_total", "seconds", "status"]
 
 
 def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None = None) -> list[Any]:
@@ -47,8 +47,9 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     Returns
     -------
     list
-        The submission, each exercise's score, the total, the maximum total, the seconds
-        grading took and the status (``"graded"``, or ``"error"`` when grading failed).
+        The submission, each exercise's score, the late penalty (0 when on time or unknown), the
+        total after it, the maximum total, the seconds grading took and the status (``"graded"``,
+        or ``"error"`` when grading failed). Points are the result's own, under its one rounding rule.
 
     Raises
     ------
@@ -57,7 +58,8 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     """
     names = [e.name for e in result.exercises] if exercise_names is None else exercise_names
     scores = [result.exercise(name).score for name in names]
-    return [result.submission, *scores, result.score, result.max_score, round(result.seconds, 4), result.status]
+    return [result.submission, *scores, result.penalty, result.score, result.max_score, round(result.seconds, 4),
+            result.status]
 
 
 def _cell(value: Any) -> Any:

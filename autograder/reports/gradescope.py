@@ -1,7 +1,8 @@
 """The grade in Gradescope's autograder ``results.json`` format.
 
 See Gradescope's "Autograder Specifications" (output format): a top-level ``score`` overrides
-the sum of the tests' scores, so it is set to the total, which equals that sum. Every criterion
+the sum of the tests' scores, so it is set to the total, which equals that sum less the late
+penalty (the tests keep their points; the summary ``output`` says what the penalty was). Every criterion
 entry is one test; hidden entries become visible to students only once grades are published.
 The submission's captured output is not included (``stdout_visibility`` is hidden).
 """
@@ -14,9 +15,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..results import CriterionResult, ExerciseResult, SubmissionResult
+from ..results import CriterionResult, ExerciseResult, SubmissionResult, format_points, points
 from ._files import atomic_write_text
-from .markdown import format_points
+from .markdown import late_note
 
 VISIBILITY = {"public": "visible", "hidden": "after_published"}
 """Gradescope's visibility of a test, by the visibility of its criterion entry."""
@@ -35,8 +36,8 @@ def _test(exercise: ExerciseResult, criterion: CriterionResult, number: str) -> 
     return {
         "name": f"{exercise.name} · {criterion.id}: {criterion.description}",
         "number": number,
-        "score": round(float(criterion.score), 4),
-        "max_score": round(float(criterion.max_score), 4),
+        "score": points(criterion.score),
+        "max_score": points(criterion.max_score),
         "status": "passed" if criterion.passed else "failed",
         "visibility": VISIBILITY[criterion.visibility],
         "output": _test_output(criterion),
@@ -45,6 +46,8 @@ def _test(exercise: ExerciseResult, criterion: CriterionResult, number: str) -> 
 
 def _summary(result: SubmissionResult) -> str:
     lines = [f"Total: {format_points(result.score)} / {format_points(result.max_score)}"]
+    if late_note(result):
+        lines.append(late_note(result))
     for exercise in result.exercises:
         line = f"{exercise.name}: {format_points(exercise.score)} / {format_points(exercise.max_score)}"
         lines.append(f"{line} ({exercise.note})" if exercise.note else line)
@@ -72,7 +75,7 @@ def to_gradescope(result: SubmissionResult) -> dict[str, Any]:
         for j, criterion in enumerate(exercise.criteria, start=1)
     ]
     return {
-        "score": round(float(result.score), 4),
+        "score": points(result.score),
         "execution_time": math.ceil(result.seconds),
         "output": _summary(result),
         "output_format": "text",

@@ -14,7 +14,7 @@ import jinja2
 
 from ..results import SubmissionResult
 from ._files import atomic_write_text
-from .markdown import format_error, format_points, truncate_output
+from .markdown import format_error, format_points, late_note, truncate_output
 
 TEMPLATE = "feedback.html.j2"
 
@@ -48,7 +48,7 @@ def to_html(result: SubmissionResult) -> str:
         section per exercise with every criterion, the sandbox used and the captured output.
     """
     template = _environment().get_template(TEMPLATE)
-    return template.render(result=result, output=truncate_output(result.output))
+    return template.render(result=result, output=truncate_output(result.output), late=late_note(result))
 
 
 def write_html(result: SubmissionResult, path: str | os.PathLike[str]) -> Path:

@@ -1,7 +1,8 @@
 """The Markdown feedback a student reads: scores, then what each criterion found and why.
 
-The small formatting helpers here (points, relative errors, truncated output) are shared with
-the HTML report, so both show the same numbers and the same amount of output.
+The small formatting helpers here (relative errors, truncated output, and points, under the one
+rounding rule of :mod:`autograder.results`) are shared with the HTML report, so both show the
+same numbers and the same amount of output.
 """
 
 from __future__ import annotations
@@ -10,21 +11,36 @@ import os
 import re
 from pathlib import Path
 
-from ..results import CriterionResult, ExerciseResult, SubmissionResult
+from ..results import CriterionResult, ExerciseResult, SubmissionResult, format_points
 from ._files import atomic_write_text
 
 MAX_OUTPUT_CHARS = 4000
 """How much of the submission's captured output a report shows."""
 
 
-def format_points(value: float) -> str:
-    """Points to two decimals, without trailing zeros: ``3``, ``2.5``, ``0.33``."""
-    return f"{round(float(value), 2):g}"
-
-
 def format_error(value: float | None) -> str | None:
     """A relative error with 3 significant digits (``1.23e-07``, ``inf``), or None."""
     return None if value is None else f"{float(value):.3g}"
+
+
+def format_delay(seconds: float) -> str:
+    """A delay in its two largest units: ``9 days 2 hours``, ``3 hours 5 minutes``, ``40 seconds``."""
+    seconds = int(round(seconds))
+    parts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        if count or (unit == "second" and not parts):
+            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
+    return " ".join(parts[:2])
+
+
+def late_note(result: SubmissionResult) -> str | None:
+    """One sentence on a late submission and its penalty, the same in every report; None when on time or unknown."""
+    late = result.late
+    if late is None or not late.late:
+        return None
+    return (f"Submitted {late.submitted}, {format_delay(late.seconds_late)} after the deadline ({late.deadline}): "
+            f"late penalty {format_points(result.penalty)} points ({late.rule}).")
 
 
 def truncate_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -85,6 +101,8 @@ def _exercise(exercise: ExerciseResult) -> list[str]:
 def _table(result: SubmissionResult) -> list[str]:
     lines = ["| Exercise | Score | Max |", "| --- | ---: | ---: |"]
     lines += [f"| {e.name} | {format_points(e.score)} | {format_points(e.max_score)} |" for e in result.exercises]
+    if late_note(result):
+        lines.append(f"| Late penalty | -{format_points(result.penalty)} | |")
     lines.append(f"| **Total** | **{format_points(result.score)}** | **{format_points(result.max_score)}** |")
     return lines + [""]
 
@@ -108,12 +126,14 @@ def to_markdown(result: SubmissionResult) -> str:
     Returns
     -------
     str
-        A title with the total, a table of exercises, a section per exercise with every
-        criterion, the sandbox used and the submission's captured output (truncated, if any).
+        A title with the total, a table of exercises (and the late penalty), a section per exercise
+        with every criterion, the sandbox used and the submission's captured output (truncated, if any).
     """
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
     lines = [f"# Feedback for {result.submission}: {total}", ""]
     lines += _table(result)
+    if late_note(result):
+        lines += [f"> {late_note(result)}", ""]
     for exercise in result.exercises:
         lines += _exercise(exercise)
     if result.sandbox:

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from autograder.reports.markdown import format_points
+from autograder.reports.markdown import format_points, late_note
 from autograder.results import SubmissionResult
 
 
@@ -25,6 +25,8 @@ def print_result(result: SubmissionResult, console: Console | None = None, verbo
         table.add_row(exercise.name, f"{format_points(exercise.score)} / {format_points(exercise.max_score)}", mark)
     table.add_row("[bold]total[/bold]", f"[bold]{format_points(result.score)} / {format_points(result.max_score)}[/bold]", "")
     console.print(table)
+    if late_note(result):
+        console.print(f"[yellow]{escape(late_note(result))}[/yellow]")
     for exercise in result.exercises:
         failed = [c for c in exercise.criteria if not c.passed]
         if exercise.note:
