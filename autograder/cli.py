@@ -21,6 +21,8 @@ students:     autograder check [DIR]             public cases, feedback in the t
 instructors:  autograder grade SUBMISSION        public and hidden cases (--json for the report)
               autograder batch DIR --out OUT     a whole class in parallel: gradebook CSV, reports
               autograder report OUT              the class report of a batch: HTML with plots, CSV per criterion
+              autograder similarity OUT          pairwise code similarity of a batch, per exercise (copydetect)
+              autograder export OUT --canvas FILE --roster ROSTER   a gradebook Canvas (or --moodle) imports
               autograder release OUT             the student release: stubs, notebooks, public cases
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
@@ -99,6 +101,33 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
     _course_options(report, assignment=False)
     report.set_defaults(run=run_report)
+
+    similarity = commands.add_parser("similarity", help="pairwise code similarity of a batch's OUT, per exercise "
+                                                        "(instructors)")
+    similarity.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
+    similarity.add_argument("--reference", type=Path, nargs="+", default=[], metavar="DIR",
+                            help="also compare with these: earlier semesters' batch outputs, folders of submissions, "
+                                 "or a known solution's folder")
+    similarity.add_argument("--jobs", type=int, default=None, help="processes comparing at once (default: cores)")
+    _course_options(similarity, assignment=False)
+    similarity.set_defaults(run=run_similarity)
+
+    export = commands.add_parser("export", help="a gradebook Canvas or Moodle imports, from batch outputs (instructors)")
+    export.add_argument("outs", type=Path, nargs="+", metavar="OUT",
+                        help="the --out folder of `autograder batch`, one per assignment (one column each)")
+    lms = export.add_mutually_exclusive_group(required=True)
+    lms.add_argument("--canvas", type=Path, metavar="FILE.csv", help="write a CSV for Canvas's gradebook import")
+    lms.add_argument("--moodle", type=Path, metavar="FILE.csv", help="write a CSV for Moodle's grade import")
+    export.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv",
+                        help="the gradebook CSV the LMS exported: Canvas's Grades > Export, Moodle's Grades > Export "
+                             "> Plain text file")
+    export.add_argument("--column", action="append", default=None, metavar="NAME",
+                        help="the column of one OUT's grades, in the order of the OUTs (e.g. 'Homework 3 (48211)'); "
+                             "default: the roster's column of the assignment's name, else a new one")
+    export.add_argument("--out-of", type=float, default=None, metavar="POINTS",
+                        help="rescale every total to this many points (Moodle refuses grades above 100 unless the "
+                             "site allows unlimited grades)")
+    export.set_defaults(run=run_export)
 
     release = commands.add_parser("release", help="write the student release into OUT (instructors)")
     release.add_argument("out", type=Path, help="a new or empty folder")
@@ -258,6 +287,42 @@ def run_report(args) -> int:
         return 2
     Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
                     f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
+    return 0
+
+
+def run_similarity(args) -> int:
+    from autograder.reports.similarity import SimilarityError, write_similarity
+
+    try:
+        report = write_similarity(args.out, _course(args), args.reference, jobs=args.jobs)
+    except SimilarityError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 2
+    top = report.pairs[0] if report.pairs else None
+    Console().print(f"Compared {report.submissions} submissions ({', '.join(report.exercises)})"
+                    + (f" and {report.references} reference source(s)" if report.references else "")
+                    + f": {len(report.pairs)} pairs share code. {report.csv}, {report.page}"
+                    + (f"\nMost similar: {escape(top.a)} and {escape(top.b)} on {top.exercise} ({top.similarity:.2f})"
+                       if top else ""))
+    return 0
+
+
+def run_export(args) -> int:
+    from autograder.integrations.lms import ExportError, export_grades
+
+    target, system = (args.canvas, "canvas") if args.canvas else (args.moodle, "moodle")
+    try:
+        done = export_grades(args.outs, args.roster, target, system, columns=args.column, out_of=args.out_of)
+    except ExportError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 2
+    for item in done.unmatched:
+        err.print(f"[yellow]not exported:[/yellow] {item.kind} {escape(item.name)} ({escape(item.identity)}), "
+                  f"{escape(item.assignment)}: {escape(item.reason)}")
+    for warning in done.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    Console().print(f"{done.graded} students' grades written to {done.path} (columns: {', '.join(done.columns)}); "
+                    f"{len(done.unmatched)} not exported, listed in {done.unmatched_path}")
     return 0
 
 

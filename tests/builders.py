@@ -34,7 +34,7 @@ def on_reference(exercise: str, code: str) -> str:
 
 
 def build_notebook(target: Path, exercise: str, source: str | None = None, extra_cells: tuple[str, ...] = (),
-                   notebook: Path | None = None) -> Path:
+                   notebook: Path | None = None, course=COURSE) -> Path:
     """A notebook submission: an exercise's notebook with its solution cell filled in, as a student does.
 
     Parameters
@@ -50,13 +50,15 @@ def build_notebook(target: Path, exercise: str, source: str | None = None, extra
     notebook : Path, optional
         The notebook to fill in (for example the one nbgrader released); default: the notebook
         ``autograder release`` writes for the exercise.
+    course : Course, optional
+        The exercise's course (default: the built-in one).
     """
     if notebook is None:
-        filled = exercise_notebook(exercise, (STUBS_DIR / f"{exercise}.py").read_text(), COURSE)
+        filled = exercise_notebook(exercise, (course.stubs_dir / f"{exercise}.py").read_text(), course)
     else:
         filled = nbformat.read(notebook, as_version=4)
     solution = next(cell for cell in filled.cells if cell.metadata.get("nbgrader", {}).get("solution"))
-    solution.source = (REFERENCE_DIR / f"{exercise}.py").read_text() if source is None else source
+    solution.source = (course.reference_dir / f"{exercise}.py").read_text() if source is None else source
     after = filled.cells.index(solution) + 1
     filled.cells[after:after] = [nbformat.v4.new_code_cell(code) for code in extra_cells]
     target.parent.mkdir(parents=True, exist_ok=True)

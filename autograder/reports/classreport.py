@@ -4,8 +4,9 @@ From the reports ``autograder batch`` wrote into ``OUT/submissions/*/report.json
 
 - ``OUT/class-report.html``: one self-contained page (the plots are inline PNGs) with a summary
   table, the distribution of total scores and of every exercise's scores, the pass rate of every
-  criterion (public and hidden entries), the most frequent misconceptions with their counts, and
-  the grading time of every submission;
+  criterion (public and hidden entries), the most frequent misconceptions with their counts, the
+  most similar pairs of code (when ``autograder similarity OUT`` has run, with a link to its
+  page), and the grading time of every submission;
 - ``OUT/criteria/<criterion id>.csv``: one row per submission (submission, score, max_score,
   passed, misconception) for every criterion entry.
 
@@ -36,11 +37,13 @@ from autograder.reports._files import atomic_write_text
 from autograder.reports.gradebook import criteria_rows, write_csv
 from autograder.reports.json_report import from_json_dict
 from autograder.reports.markdown import format_points
+from autograder.reports.similarity import PAGE as SIMILARITY_PAGE, top_pairs
 from autograder.results import SubmissionResult
 
 PAGE = "class-report.html"
 CSV_HEADER = ("submission", "score", "max_score", "passed", "misconception")
 TOP_MISCONCEPTIONS = 15
+TOP_SIMILAR = 10
 PUBLIC_COLOUR, HIDDEN_COLOUR, ACCENT = "#4c72b0", "#dd8452", "#c44e52"
 
 
@@ -186,6 +189,7 @@ def render(results: list[SubmissionResult], criteria: list[CriterionStats], csvs
     environment.filters["points"] = format_points
     return environment.get_template("class-report.html.j2").render(
         summary=summary(results), exercises=exercise_table(results), criteria=criteria, mistakes=mistakes,
+        similar=top_pairs(out, TOP_SIMILAR), similarity_page=SIMILARITY_PAGE,
         csvs={key: path.relative_to(out).as_posix() for key, path in csvs.items()},
         plots={"totals": _png(plot_totals(results)), "exercises": _png(plot_exercises(results)),
                "criteria": _png(plot_pass_rates(criteria)), "mistakes": _png(plot_mistakes(mistakes)),
