@@ -12,10 +12,11 @@ under three settings and prints, averaged over the seeds:
 - the highest similarity of a pair that is not planted, and the lowest of a planted pair;
 
 for the settings ``copydetect only`` (no boilerplate, no common-code filter, copydetect's
-default k-gram size and window), ``+ stub`` (the stub as boilerplate) and ``+ stub + common``
-(the default: fingerprints in more than 25% of the class, and at least 4 submissions, dropped).
-Then, for the default settings, the same figures when a pair's similarity is the mean or the
-larger of its two shares instead of the smaller. Finally it times a class of ``--students``
+default k-gram size and window, the similarity the smaller of the two shares), ``+ stub`` (the
+stub as boilerplate), ``+ stub + common`` (fingerprints in more than 25% of the class, and at
+least 4 submissions, dropped) and ``+ size`` (the default: ``shared / (larger + 100 tokens)``).
+Then, for the default settings, the same figures when a pair's similarity is the smaller, the
+mean or the larger of its two shares instead. Finally it times a class of ``--students``
 submissions (copies of the generated class under other disguises) on this machine's cores.
 """
 
@@ -35,11 +36,12 @@ from autograder.reports.similarity import Settings, write_similarity  # noqa: E4
 from classroom import build_class, contract, disguise, write_batch_out  # noqa: E402
 
 SETTINGS = {
-    "copydetect only": Settings(noise=25, guarantee=25, stub_boilerplate=False, common_share=None),
-    "+ stub": Settings(common_share=None),
-    "+ stub + common (default)": Settings(),
+    "copydetect only": Settings(noise=25, guarantee=25, stub_boilerplate=False, common_share=None, prior_tokens=0),
+    "+ stub": Settings(common_share=None, prior_tokens=0),
+    "+ stub + common": Settings(prior_tokens=0),
+    "+ stub + common + size (default)": Settings(),
 }
-COMBINE = {"min": min, "mean": lambda a, b: (a + b) / 2, "max": max}
+COMBINE = {"smaller share": min, "mean share": lambda a, b: (a + b) / 2, "larger share": max}
 
 
 def figures(ranked: list[tuple[float, tuple]], planted: set) -> dict[str, float]:
@@ -56,7 +58,7 @@ def figures(ranked: list[tuple[float, tuple]], planted: set) -> dict[str, float]
 def show(title: str, rows: list[dict[str, float]]) -> None:
     means = {key: statistics.fmean(row[key] for row in rows) for key in rows[0]}
     worst = min(row["P@K"] for row in rows)
-    print(f"{title:28s} P@K {means['P@K']:.3f} (worst {worst:.3f})  P@10 {means['P@10']:.3f}  "
+    print(f"{title:34s} P@K {means['P@K']:.3f} (worst {worst:.3f})  P@10 {means['P@10']:.3f}  "
           f"top unplanted {means['top unplanted']:.3f}  lowest planted {means['lowest planted']:.3f}")
 
 
@@ -75,7 +77,7 @@ def precision(seeds: int) -> None:
                         ranked = [(combine(p.similarity_a, p.similarity_b), (p.exercise, p.a, p.b)) for p in pairs]
                         by_combine[how].append(figures(ranked, planted))
         print(f"seed {seed}: {len(modules)} submissions, {len(planted)} planted pairs")
-    print("\nsettings (similarity = the smaller share):")
+    print("\nsettings:")
     for name, rows in by_settings.items():
         show(name, rows)
     print("\ndefault settings, similarity as:")

@@ -17,9 +17,12 @@ What is no evidence of copying is taken out first:
   alike, MOSS's ``-m``), unless a reference source has it too: a public solution many students
   copied must stand out, not vanish.
 
-The similarity of a pair is the smaller of its two shares (the share of each module's remaining
-code found in the other), so that a near-empty module does not rank high against a full one; both
-shares and the number of shared tokens are in the CSV too. ``OUT/similarity.csv`` has one row per
+The similarity of a pair is the code they share over the larger module's code plus
+``prior_tokens`` (100 tokens, about one short function): ``shared / (larger + prior_tokens)``. A
+module copied whole scores near 1 (0.9 for 1000 tokens); a near-empty module that shares its one
+short helper with another does not rank high (80 shared tokens give at most 0.44), nor does a
+short module against a long one. Each module's share of its code found in the other
+(``similarity_a``, ``similarity_b``) and the tokens they share are in the CSV too. ``OUT/similarity.csv`` has one row per
 pair that shares any code (columns ``a``, ``b``, ``exercise``, ``similarity``, ``similarity_a``,
 ``similarity_b``, ``shared_tokens``), highest first; ``OUT/similarity.html`` shows the top pairs
 with the shared code highlighted side by side. ``benchmarks/similarity.py`` measures the ranking
@@ -79,6 +82,9 @@ class Settings:
     common_share, min_common : float, int
         A fingerprint in more than ``max(min_common, common_share * N)`` submissions is common
         code; ``common_share=None`` keeps every fingerprint.
+    prior_tokens : int
+        The code a pair's similarity is discounted by: ``shared / (larger + prior_tokens)``; 0
+        makes it the smaller of the two shares.
     shown : int
         Pairs the HTML page shows side by side.
     """
@@ -88,6 +94,7 @@ class Settings:
     stub_boilerplate: bool = True
     common_share: float | None = 0.25
     min_common: int = 4
+    prior_tokens: int = 100
     shown: int = 40
 
 
@@ -287,7 +294,7 @@ def compare_exercise(task: _Task) -> tuple[list[Pair], dict]:
     candidates = [*itertools.combinations(names, 2), *itertools.product(names, sorted(task.references))]
     found = []
     for a, b in candidates:
-        pair = _compare(task.exercise, a, b, prints[a], prints[b])
+        pair = _compare(task.exercise, a, b, prints[a], prints[b], settings.prior_tokens)
         if pair is not None:
             found.append(pair)
     found.sort(key=lambda p: -p.similarity)
@@ -320,7 +327,9 @@ def _without(print_, hashes: set):
     return kept
 
 
-def _compare(exercise: str, a: str, b: str, print_a, print_b) -> Pair | None:
+def _compare(exercise: str, a: str, b: str, print_a, print_b, prior_tokens: int) -> Pair | None:
+    """The pair's shared code (``None`` if none): each module's share of it, and the similarity,
+    ``shared / (larger + prior_tokens)`` counted in the larger module's tokens."""
     from copydetect import compare_files
 
     if not print_a.hashes & print_b.hashes:
@@ -329,7 +338,9 @@ def _compare(exercise: str, a: str, b: str, print_a, print_b) -> Pair | None:
     if not shared:
         return None
     share_a, share_b = min(1.0, float(share_a)), min(1.0, float(share_b))
-    return Pair(a, b, exercise, round(min(share_a, share_b), 4), round(share_a, 4), round(share_b, 4), int(shared))
+    larger, share = max((float(print_a.token_coverage), share_a), (float(print_b.token_coverage), share_b))
+    similarity = share * larger / (larger + prior_tokens)
+    return Pair(a, b, exercise, round(similarity, 4), round(share_a, 4), round(share_b, 4), int(shared))
 
 
 def _highlighted(print_a, print_b) -> tuple[str, str]:
