@@ -180,3 +180,22 @@ def test_a_batch_applies_the_policy_to_every_report_and_a_new_deadline_without_r
     assert second["alice"]["late"]["penalty"] == 0 and second["alice"]["score"] == full == float(rows["alice"]["total"])
     assert second["alice"]["content_hash"] == first["alice"]["content_hash"], "the report keeps what it was graded from"
     assert "late penalty" not in (out / "submissions" / "alice" / "feedback.html").read_text()
+
+
+def test_on_gradescope_the_due_date_of_the_metadata_applies_when_the_course_has_no_deadline(tmp_path, monkeypatch):
+    from autograder.integrations.gradescope_run import run
+
+    course = own_course(tmp_path, "late_policy: {method: per_day, percent_per_day: 10}\n")
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(course))
+    monkeypatch.setenv("AUTOGRADER_SECRET", "gradescope-late-test")
+    root = tmp_path / "autograder"
+    build_submission(root / "submission", course=load_course(course))
+    (root / "results").mkdir()
+    (root / "submission_metadata.json").write_text(json.dumps({
+        "created_at": "2025-03-09T12:00:00.000000-08:00", "users": [{"id": 31415}],
+        "assignment": {"due_date": "2025-03-07T23:59:00.000000-08:00", "late_due_date": None}}))
+    result = run(root)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert result.penalty == pytest.approx(0.2 * result.raw_score) and results["score"] == result.score
+    assert results["score"] < sum(test["score"] for test in results["tests"]) == result.raw_score
+    assert f"late penalty {result.penalty:g} points" in results["output"]
