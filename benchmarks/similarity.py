@@ -105,7 +105,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--students", type=int, default=120)
     args = parser.parse_args()
-    precision(args.seeds)
+    if args.seeds:
+        precision(args.seeds)
     if args.students:
         speed(args.students)
 
