@@ -22,6 +22,8 @@ instructors:  autograder grade SUBMISSION        public and hidden cases (--json
               autograder batch DIR --out OUT     a whole class in parallel: gradebook CSV, reports
                                                  (--scheduler ADDRESS: on a Dask cluster)
               autograder report OUT              the class report of a batch: HTML with plots, CSV per criterion
+              autograder similarity OUT          pairwise code similarity of a batch, per exercise (copydetect)
+              autograder export OUT --canvas FILE --roster ROSTER   a gradebook Canvas (or --moodle) imports
               autograder release OUT             the student release: stubs, notebooks, public cases
               autograder gradescope ZIP          a Gradescope autograder bundle
               autograder nbgrader COURSE ASSIGN  grade an nbgrader course's submissions into its gradebook
@@ -80,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "results.json (Gradescope) into this folder")
     grade.add_argument("--details", "--verbose", action="store_true",
                        help="after the summary, every failed case, grouped by mistake")
+    grade.add_argument("--submitted-at", type=_time, metavar="TIME",
+                       help="when it was submitted, ISO 8601 (default: its timestamp.txt, as nbgrader writes it)")
+    _deadline_option(grade)
     _notebook_cells(grade)
     _course_options(grade)
     grade.set_defaults(run=run_grade)
@@ -97,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grade again what is already graded (every submission, or those of --only)")
     batch.add_argument("--roster", type=Path, default=None,
                        help="a CSV with the columns submission and student_id, for the gradebook's student_id")
+    batch.add_argument("--submission-times", type=Path, metavar="FILE.csv",
+                       help="a CSV with columns submission (a name in DIR, or an identity) and submitted_at (ISO "
+                            "8601); default: each submission folder's timestamp.txt, as nbgrader writes it")
+    _deadline_option(batch)
     _notebook_cells(batch)
     _course_options(batch)
     batch.set_defaults(run=run_batch)
@@ -105,6 +114,33 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
     _course_options(report, assignment=False)
     report.set_defaults(run=run_report)
+
+    similarity = commands.add_parser("similarity", help="pairwise code similarity of a batch's OUT, per exercise "
+                                                        "(instructors)")
+    similarity.add_argument("out", type=Path, help="the --out folder of `autograder batch`")
+    similarity.add_argument("--reference", type=Path, nargs="+", default=[], metavar="DIR",
+                            help="also compare with these: earlier semesters' batch outputs, folders of submissions, "
+                                 "or a known solution's folder")
+    similarity.add_argument("--jobs", type=int, default=None, help="processes comparing at once (default: cores)")
+    _course_options(similarity, assignment=False)
+    similarity.set_defaults(run=run_similarity)
+
+    export = commands.add_parser("export", help="a gradebook Canvas or Moodle imports, from batch outputs (instructors)")
+    export.add_argument("outs", type=Path, nargs="+", metavar="OUT",
+                        help="the --out folder of `autograder batch`, one per assignment (one column each)")
+    lms = export.add_mutually_exclusive_group(required=True)
+    lms.add_argument("--canvas", type=Path, metavar="FILE.csv", help="write a CSV for Canvas's gradebook import")
+    lms.add_argument("--moodle", type=Path, metavar="FILE.csv", help="write a CSV for Moodle's grade import")
+    export.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv",
+                        help="the gradebook CSV the LMS exported: Canvas's Grades > Export, Moodle's Grades > Export "
+                             "> Plain text file")
+    export.add_argument("--column", action="append", default=None, metavar="NAME",
+                        help="the column of one OUT's grades, in the order of the OUTs (e.g. 'Homework 3 (48211)'); "
+                             "default: the roster's column of the assignment's name, else a new one")
+    export.add_argument("--out-of", type=float, default=None, metavar="POINTS",
+                        help="rescale every total to this many points (Moodle refuses grades above 100 unless the "
+                             "site allows unlimited grades)")
+    export.set_defaults(run=run_export)
 
     release = commands.add_parser("release", help="write the student release into OUT (instructors)")
     release.add_argument("out", type=Path, help="a new or empty folder")
@@ -142,6 +178,21 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "is missing (exit status 1 when the sandbox cannot be used)")
     doctor.set_defaults(run=run_doctor)
     return parser
+
+
+def _deadline_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deadline", type=_time, metavar="TIME",
+                        help="the deadline, ISO 8601 with its offset (2025-03-07T23:59:00+01:00); default: the "
+                             "assignment's in course.yaml (deadlines)")
+
+
+def _time(text: str):
+    from autograder.course.late import LateError, parse_time
+
+    try:
+        return parse_time(text, "the time")
+    except LateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _notebook_cells(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +244,8 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     except (RubricError, SubmissionError, NotRecorded) as error:
         err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
+    if mode == "grade":
+        _apply_late_policy(result, submission, course, args)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         write_json(result, out / "report.json")
@@ -209,7 +262,21 @@ def _grade_and_report(submission: Path, course: Course, args, mode: str) -> int:
     return 0
 
 
+def _apply_late_policy(result, submission: Path, course: Course, args) -> None:
+    """Record the lateness of a graded submission, when its time and deadline are known."""
+    from autograder.course.late import LateError, lateness, nbgrader_timestamp
+
+    try:
+        when = args.submitted_at or (nbgrader_timestamp(submission) if submission.is_dir() else None)
+    except LateError as error:
+        raise CourseError(str(error)) from None
+    deadline = args.deadline or course.deadline(args.assignment)
+    if when and deadline:
+        result.late = lateness(result.raw_score, when, deadline, course.late_policy)
+
+
 def run_batch(args) -> int:
+    from autograder.course.late import LateError, read_submission_times
     from autograder.integrations.batch import BatchError
     from autograder.integrations.batch import run_batch as batch
 
@@ -217,10 +284,11 @@ def run_batch(args) -> int:
         err.print(f"[red]error:[/red] {terminal(str(args.dir))} is not a folder of submissions")
         return 2
     try:
+        times = read_submission_times(args.submission_times) if args.submission_times else None
         summary = batch(args.dir, args.out, jobs=args.jobs, notebook_cells=args.notebook_cells, course=_course(args),
                         assignment=args.assignment, only=args.only, force=args.force, roster=args.roster,
-                        scheduler=args.scheduler)
-    except BatchError as error:
+                        scheduler=args.scheduler, submitted=times, deadline=args.deadline)
+    except (BatchError, LateError) as error:
         err.print(f"[red]error:[/red] {terminal(str(error))}")
         return 2
     out = Console()
@@ -246,6 +314,42 @@ def run_report(args) -> int:
         return 2
     Console().print(f"Class report of {report.submissions} submissions written to {report.page}, with "
                     f"{len(report.csvs)} CSV files in {report.page.parent / 'criteria'}/")
+    return 0
+
+
+def run_similarity(args) -> int:
+    from autograder.reports.similarity import SimilarityError, write_similarity
+
+    try:
+        report = write_similarity(args.out, _course(args), args.reference, jobs=args.jobs)
+    except SimilarityError as error:
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
+        return 2
+    top = report.pairs[0] if report.pairs else None
+    Console().print(f"Compared {report.submissions} submissions ({', '.join(report.exercises)})"
+                    + (f" and {report.references} reference source(s)" if report.references else "")
+                    + f": {len(report.pairs)} pairs share code. {report.csv}, {report.page}"
+                    + (f"\nMost similar: {terminal(top.a)} and {terminal(top.b)} on {top.exercise} ({top.similarity:.2f})"
+                       if top else ""))
+    return 0
+
+
+def run_export(args) -> int:
+    from autograder.integrations.lms import ExportError, export_grades
+
+    target, system = (args.canvas, "canvas") if args.canvas else (args.moodle, "moodle")
+    try:
+        done = export_grades(args.outs, args.roster, target, system, columns=args.column, out_of=args.out_of)
+    except ExportError as error:
+        err.print(f"[red]error:[/red] {terminal(str(error))}")
+        return 2
+    for item in done.unmatched:
+        err.print(f"[yellow]not exported:[/yellow] {item.kind} {terminal(item.name)} ({terminal(item.identity)}), "
+                  f"{terminal(item.assignment)}: {terminal(item.reason)}")
+    for warning in done.warnings:
+        err.print(f"[yellow]warning:[/yellow] {terminal(warning)}")
+    Console().print(f"{done.graded} students' grades written to {done.path} (columns: {', '.join(done.columns)}); "
+                    f"{len(done.unmatched)} not exported, listed in {done.unmatched_path}")
     return 0
 
 

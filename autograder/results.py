@@ -9,6 +9,13 @@ is a view of this tree; nothing is graded twice.
 A criterion of a rubric with public and hidden cases is reported as two entries: ``<id>`` for
 its public cases and ``<id>.hidden`` for its hidden ones, so that every entry's visibility is
 exact and a hidden entry's text can be checked to hold no case values.
+
+**One rounding rule.** Every number of points is rounded by :func:`points` (to
+:data:`POINTS_DECIMALS` decimals) where it is made: a criterion entry's maximum when the entry is
+created, its score, and every sum (an exercise's, the total, the late penalty). A report only
+copies these numbers, so the JSON report, the feedback, Gradescope's ``results.json``, nbgrader's
+gradebook and the gradebook CSV show the same points, and a result rebuilt from its JSON report
+gives the same numbers again.
 """
 
 from __future__ import annotations
@@ -19,6 +26,29 @@ from typing import Literal
 Visibility = Literal["public", "hidden"]
 UNSANDBOXED = "NOT sandboxed"
 """How the description of a sandbox that did not isolate the submission begins."""
+
+POINTS_DECIMALS = 4
+"""The decimals every number of points keeps, in every report."""
+
+
+def points(value: float) -> float:
+    """``value`` as points: a plain float rounded to :data:`POINTS_DECIMALS` decimals (never ``-0.0``).
+
+    Parameters
+    ----------
+    value : float
+        A score, a maximum, a sum of them or a penalty.
+
+    Returns
+    -------
+    float
+    """
+    return round(float(value), POINTS_DECIMALS) + 0.0
+
+
+def format_points(value: float) -> str:
+    """Points as text, under the same rule, without trailing zeros: ``3``, ``2.5``, ``0.2857``."""
+    return f"{points(value):.{POINTS_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -108,15 +138,18 @@ class CriterionResult:
     compared: tuple[str, ...] = ()
     advice: str | None = None
 
+    def __post_init__(self) -> None:
+        self.max_score = points(self.max_score)
+
     @property
     def score(self) -> float:
-        """Points earned: the criterion's points split evenly over its cases."""
+        """Points earned: the entry's points split evenly over its cases."""
         if not self.cases:
             return 0.0
         passed = sum(case.passed for case in self.cases)
         if passed == len(self.cases):
             return self.max_score
-        return round(self.max_score * passed / len(self.cases), 4)
+        return points(self.max_score * passed / len(self.cases))
 
     @property
     def passed(self) -> bool:
@@ -161,11 +194,41 @@ class ExerciseResult:
 
     @property
     def score(self) -> float:
-        return round(sum(c.score for c in self.criteria), 4)
+        return points(sum(c.score for c in self.criteria))
 
     @property
     def max_score(self) -> float:
-        return round(sum(c.max_score for c in self.criteria), 4)
+        return points(sum(c.max_score for c in self.criteria))
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """When a submission came in against its deadline, and the points the late policy took off.
+
+    Attributes
+    ----------
+    submitted, deadline : str
+        ISO 8601 times with their offset from UTC.
+    seconds_late : float
+        0 for a submission on time.
+    penalty : float
+        Points taken off the total (0 on time, or when the policy takes none).
+    rule : str
+        The policy that set the penalty, in words, for the student.
+    """
+
+    submitted: str
+    deadline: str
+    seconds_late: float
+    penalty: float
+    rule: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "penalty", points(self.penalty))
+
+    @property
+    def late(self) -> bool:
+        return self.seconds_late > 0
 
 
 @dataclass
@@ -173,7 +236,8 @@ class SubmissionResult:
     """The grade of one submission, the source of every report.
 
     ``status`` is ``"graded"``, or ``"error"`` when the submission could not be graded at all;
-    ``reason`` then says why, for the instructor.
+    ``reason`` then says why, for the instructor. ``score`` is the total after the late penalty, if
+    any (``late``); ``raw_score`` the sum of the exercises' scores before it.
     """
 
     submission: str
@@ -184,14 +248,27 @@ class SubmissionResult:
     output: str = ""
     status: str = "graded"
     reason: str | None = None
+    identity: str = ""
+    late: Lateness | None = None
+
+    @property
+    def raw_score(self) -> float:
+        """The sum of the exercises' scores, before any late penalty."""
+        return points(sum(e.score for e in self.exercises))
+
+    @property
+    def penalty(self) -> float:
+        """The points the late policy took off (never more than the raw score)."""
+        return min(self.late.penalty, self.raw_score) if self.late else 0.0
 
     @property
     def score(self) -> float:
-        return round(sum(e.score for e in self.exercises), 4)
+        """The total: the raw score less the late penalty."""
+        return points(self.raw_score - self.penalty)
 
     @property
     def max_score(self) -> float:
-        return round(sum(e.max_score for e in self.exercises), 4)
+        return points(sum(e.max_score for e in self.exercises))
 
     @property
     def sandboxed(self) -> bool:

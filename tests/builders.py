@@ -37,13 +37,15 @@ FUNCTIONS = {spec.name: spec for exercise in COURSE.exercises for spec in exerci
 CORPUS = Path(__file__).parent / "corpus"
 IMPRECISE = CORPUS / "imprecise"
 """Correct submissions that compute in low precision (``<exercise>/<name>.py``, in the catalogue's form): full marks, with a remark."""
+EXAMPLE_COURSE = ROOT / "examples" / "course"
+"""An instructor's own course: an affine layer and a ReLU, quick to grade."""
 PAYLOADS = Path(__file__).parent / "payloads"
 """Hostile and faulty modules, as files."""
 
 BROKEN_CONV = "def conv2d_forward(x, w, b, stride=1, pad=0):\n    return x, None\n"
 """A conv module whose forward is wrong (conv scores zero, the rest of a submission full marks)."""
 
-__all__ = ["BROKEN_CONV", "COURSE", "CORPUS", "EXERCISES", "FUNCTIONS", "IMPRECISE", "PAYLOADS", "REFERENCE_DIR", "ROOT",
+__all__ = ["BROKEN_CONV", "COURSE", "CORPUS", "EXAMPLE_COURSE", "EXERCISES", "FUNCTIONS", "IMPRECISE", "PAYLOADS", "REFERENCE_DIR", "ROOT",
            "RUBRICS_DIR", "STUBS_DIR", "UNCATALOGUED", "build_class", "build_notebook", "build_submission", "dask_cluster",
            "graded_bug", "graded_correct", "graded_imprecise", "graded_uncatalogued", "on_reference", "read_gradebook"]
 
@@ -76,7 +78,7 @@ def on_reference(exercise: str, code: str) -> str:
 
 
 def build_notebook(target: Path, exercise: str, source: str | None = None, extra_cells: tuple[str, ...] = (),
-                   notebook: Path | None = None) -> Path:
+                   notebook: Path | None = None, course=COURSE) -> Path:
     """A notebook submission: an exercise's notebook with its solution cell filled in, as a student does.
 
     Parameters
@@ -92,13 +94,15 @@ def build_notebook(target: Path, exercise: str, source: str | None = None, extra
     notebook : Path, optional
         The notebook to fill in (for example the one nbgrader released); default: the notebook
         ``autograder release`` writes for the exercise.
+    course : Course, optional
+        The exercise's course (default: the built-in one).
     """
     if notebook is None:
-        filled = exercise_notebook(exercise, (STUBS_DIR / f"{exercise}.py").read_text(), COURSE)
+        filled = exercise_notebook(exercise, (course.stubs_dir / f"{exercise}.py").read_text(), course)
     else:
         filled = nbformat.read(notebook, as_version=4)
     solution = next(cell for cell in filled.cells if cell.metadata.get("nbgrader", {}).get("solution"))
-    solution.source = (REFERENCE_DIR / f"{exercise}.py").read_text() if source is None else source
+    solution.source = (course.reference_dir / f"{exercise}.py").read_text() if source is None else source
     after = filled.cells.index(solution) + 1
     filled.cells[after:after] = [nbformat.v4.new_code_cell(code) for code in extra_cells]
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -27,10 +27,9 @@ from autograder.course.inputs import parse_inputs
 from autograder.course.model import CourseError, load_course
 from autograder.sandbox.staging import notebook_exercise
 
-from builders import COURSE, EXERCISES, ROOT, build_submission
+from builders import COURSE, EXAMPLE_COURSE, EXERCISES, ROOT, build_submission
 
 ENGINE = ROOT / "autograder"
-EXAMPLE_COURSE = ROOT / "examples" / "course"
 
 
 def autograder(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -2,7 +2,8 @@
 
 A **course** is a folder (see CONTRIBUTING.md, "Adding an exercise")::
 
-    course.yaml                  title, exercise order, assignments, forbidden imports, plug-ins
+    course.yaml                  title, exercise order, assignments, forbidden imports, plug-ins,
+                                 deadlines and the late policy (see :mod:`autograder.course.late`)
     reference/<exercise>.py      the reference solution, with solution markers for the stubs
     reference/<exercise>.yaml    the exercise file: its functions, how they are called and drawn
     rubrics/<exercise>.yaml      what is graded: criteria, points, public and hidden cases
@@ -31,6 +32,7 @@ from typing import Literal
 
 from autograder.course.expressions import ExpressionError, evaluate, names
 from autograder.course.inputs import InputSpec, InputSpecError, parse_inputs
+from autograder.course.late import LateError, LatePolicy, parse_time
 from autograder.course.yamlfile import YamlError, load_yaml_file, schema_problems
 
 ENGINE_ROOT = Path(__file__).resolve().parents[2]
@@ -197,6 +199,9 @@ class Course:
     plugin_paths: tuple[Path, ...] = ()
     paths: dict = field(default_factory=lambda: dict(DEFAULT_PATHS), hash=False, compare=False)
     goals: dict = field(default_factory=lambda: dict(DEFAULT_GOALS), hash=False, compare=False)
+    deadlines: dict = field(default_factory=dict, hash=False, compare=False)
+    """Each assignment's deadline (an aware datetime), for those that have one."""
+    late_policy: LatePolicy = field(default_factory=LatePolicy, compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -273,6 +278,10 @@ class Course:
             raise CourseError(f"no assignment {name!r} in the course {self.root}; its assignments: {known}")
         chosen = set(self.assignments[name])
         return tuple(e for e in self.names if e in chosen)
+
+    def deadline(self, name: str | None = None):
+        """The deadline of assignment ``name`` (default: the default assignment), or None when it has none."""
+        return self.deadlines.get(name or self.default_assignment)
 
     @property
     def assignment_names(self) -> tuple[str, ...]:
@@ -387,8 +396,13 @@ def _load_course(root: Path, stamp: int | None = None) -> Course:
                     data.get("default_assignment") or next(iter(assignments), ALL),
                     tuple(data.get("forbidden_modules", ())),
                     tuple(root / plugin for plugin in data.get("plugins", ())), paths,
-                    {**DEFAULT_GOALS, **data.get("goals", {})})
+                    {**DEFAULT_GOALS, **data.get("goals", {})}, late_policy=LatePolicy.from_course(data.get("late_policy")))
     problems = _course_problems(course, data)
+    for name, value in (data.get("deadlines") or {}).items():
+        try:
+            course.deadlines[name] = parse_time(value, f"deadlines.{name}")
+        except LateError as error:
+            problems.append(str(error))
     if problems:
         raise CourseError("\n".join(f"{path}: {problem}" for problem in problems))
     return course
@@ -413,6 +427,8 @@ def _course_problems(course: Course, data: dict) -> list[str]:
     for name, members in course.assignments.items():
         problems += [f"assignments.{name}: {m!r} is no exercise of the course; expected among {names_}"
                      for m in members if m not in names_]
+    problems += [f"deadlines.{name}: {name!r} is no assignment; expected one of {list(course.assignment_names)}"
+                 for name in (data.get("deadlines") or {}) if name not in course.assignment_names]
     if course.default_assignment not in course.assignment_names:
         problems.append(f"default_assignment: {course.default_assignment!r} is no assignment; expected one of "
                         f"{list(course.assignment_names)}")
@@ -496,9 +512,15 @@ def _reference_package(folder: Path) -> str:
     return name
 
 
+LATE_KEYS = ("deadlines", "late_policy")
+"""Keys of ``course.yaml`` that change no grade: a batch applies them to its reports again without regrading."""
+
+
 def _version(course: Course) -> str:
     digest = hashlib.sha256()
-    for file in course.grading_files():
+    graded = {k: v for k, v in (load_yaml_file(course.root / "course.yaml") or {}).items() if k not in LATE_KEYS}
+    digest.update(repr(sorted(graded.items())).encode() + b"\0")
+    for file in course.grading_files()[1:]:  # course.yaml's grading keys are hashed above
         digest.update(str(file.relative_to(course.root)).encode() + b"\0")
         digest.update(file.read_bytes() if file.is_file() else b"(absent)")
     return digest.hexdigest()[:16]

@@ -13,6 +13,17 @@ with ``scheduler`` a Dask cluster (:mod:`~autograder.integrations.cluster`). Thi
 writes ``OUT``: per submission ``OUT/submissions/<name>/report.json`` and ``feedback.html``, then
 ``OUT/gradebook.csv`` with a row per submission; every file atomically. A submission that cannot
 be graded gets a zero row with status ``error`` and its reason in its report; it never stops the batch.
+
+Each report folder also receives ``code/``: the modules the submission was graded on
+(``code/<exercise>.py``, a notebook's solution cells as its module), what ``autograder similarity
+OUT`` compares; the grading process stages them (read, never run) and hands them back with the
+results.
+
+The late policy (:mod:`autograder.course.late`) is applied by this process after grading, to every
+report, on every run: a changed deadline or submission time rewrites the reports it changes,
+without regrading. A submission's time comes from ``submitted`` (a submission's name or identity
+to its time, e.g. from ``--submission-times FILE.csv``), else from the ``timestamp.txt`` nbgrader's
+collect puts in a submission folder; without a time or a deadline a report has no ``late`` entry.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -27,6 +39,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -35,6 +48,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeRemainingColumn)
 from rich.text import Text
 
+from autograder.course.late import LateError, lateness, nbgrader_timestamp
 from autograder.course.model import Course, load_course
 from autograder.course.rubric import Rubric, load_rubrics
 from autograder.integrations.journal import Journal, JournalBusy
@@ -48,11 +62,13 @@ from autograder.reports.json_report import from_json_dict, to_json_dict
 from autograder.reports.text import terminal
 from autograder.results import ExerciseResult, SubmissionResult
 from autograder.sandbox.isolation import Sandbox
-from autograder.sandbox.staging import NotebookCells, notebook_exercise
+from autograder.sandbox.staging import NotebookCells, Rules, SubmissionError, notebook_exercise, stage
 
 SUBMISSION_SUFFIXES = (".zip", ".ipynb")
 KEY_FIELDS = ("content_hash", "course_version", "assignment", "notebook_cells")
 """What a report must match to count as graded: the submission's bytes, the course, the assignment, the cells."""
+CODE_DIR = "code"
+"""The folder of a submission's report folder holding the modules it was graded on."""
 ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".7z", ".rar", ".gz")
 
 
@@ -127,7 +143,8 @@ Lost = Callable[[Job, str], None]
 def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Console | None = None,
               notebook_cells: NotebookCells = "solution", course: Course | None = None,
               assignment: str | None = None, only: Iterable[str] | None = None, force: bool = False,
-              roster: Path | None = None, scheduler: str | None = None) -> BatchSummary:
+              roster: Path | None = None, scheduler: str | None = None, submitted: dict[str, datetime] | None = None,
+              deadline: datetime | None = None) -> BatchSummary:
     """Grade every submission in ``directory`` into ``out`` and write the gradebook.
 
     Parameters
@@ -153,6 +170,10 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
         A CSV with the columns ``submission`` and ``student_id`` (see :mod:`~autograder.integrations.roster`).
     scheduler : str, optional
         The address of a Dask scheduler (``tcp://host:8786``) to grade on instead of this machine's processes.
+    submitted : dict, optional
+        Submission times, by a submission's name (``alice``, ``alice.zip``) or identity.
+    deadline : datetime, optional
+        Replaces the course's deadline of the assignment (``deadlines`` in ``course.yaml``).
 
     Raises
     ------
@@ -181,6 +202,7 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
         for leftover in Path(out).glob("**/.*.tmp"):
             leftover.unlink()
         writer = _Writer(Path(out), journal, exercises)
+        context = GradingContext(course, load_rubrics(course, exercises), load_secret(), notebook_cells)
         version = course.version
         todo, keys, skipped = [], {}, 0
         for path in submissions:
@@ -198,9 +220,9 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
                 continue
             if not force and writer.already_graded(path.name, key):
                 skipped += 1
+                writer.keep_code(path.name, pack, context)
             else:
                 todo.append(Job(pack, _identity(path), key))
-        context = GradingContext(course, load_rubrics(course, exercises), load_secret(), notebook_cells)
         with _progress(console) as progress:
             task = progress.add_task("grading", total=len(selected), completed=len(selected) - len(todo),
                                      skipped=len(selected) - len(todo))
@@ -213,6 +235,8 @@ def run_batch(directory: Path, out: Path, jobs: int | None = None, console: Cons
             else:
                 run_locally(todo, context, jobs or os.cpu_count() or 1, writer.accept, writer.lost)
         results, pending = writer.current(submissions, keys)
+        results = [writer.late(result, path, course, submitted or {}, deadline or course.deadline(assignment))
+                   for result, path in results]
     gradebook = write_gradebook(results, Path(out) / "gradebook.csv", ids)
     failures = [(r.submission, r.reason or "could not be graded") for r in results if r.status == "error"]
     return BatchSummary(writer.graded, skipped, writer.errors, time.monotonic() - start, gradebook, failures,
@@ -319,12 +343,28 @@ def grade_one(job: Job, context: GradingContext, sandbox: Sandbox | None = None)
             path = job.pack.unpack(Path(tmp))
             result = grade(path, context.rubrics, course=context.course, identity=job.identity,
                            secret=context.secret, notebook_cells=context.notebook_cells, sandbox=sandbox)
+            code = graded_modules(path, context)
         except Exception as error:  # one bad submission must never stop the batch
             message = str(error).replace(f"{tmp}{os.sep}", "")
             result = error_result(job.name, f"could not be graded: {type(error).__name__}: {message}",
                                   tuple(r.exercise for r in context.rubrics))
+            code = None
     result.submission = job.name
-    return envelope(result, job.key)
+    return dict(envelope(result, job.key), code=code)
+
+
+def graded_modules(path: Path, context: GradingContext) -> dict[str, str] | None:
+    """The modules of the context's exercises that the submission at ``path`` is graded on, by file name
+    (``conv.py``; a notebook's solution cells as its module): staged again, read and never run. None when
+    it cannot be staged."""
+    rules = Rules(context.course.names, context.course.forbidden, context.notebook_cells)
+    try:
+        with stage(path, rules) as staged:
+            modules = [staged.path / f"{rubric.exercise}.py" for rubric in context.rubrics]
+            return {module.name: module.read_text(encoding="utf-8", errors="replace")
+                    for module in modules if module.is_file()}
+    except (SubmissionError, OSError):
+        return None
 
 
 def envelope(result: SubmissionResult, key: dict | None) -> dict:
@@ -432,6 +472,8 @@ class _Writer:
             self.lost(job, "could not be graded: its grader returned a result for another submission or version")
             return
         self._write(job.name, report, result["feedback_html"])
+        if result.get("code") is not None:
+            self._write_code(job.name, result["code"])
         self.journal.record(job.name, report["status"], job.key, reason=report.get("reason"),
                             host=result.get("host"), seconds=report.get("seconds"))
         self.graded += 1
@@ -457,8 +499,39 @@ class _Writer:
         self.graded += 1
         self.errors += 1
 
-    def current(self, submissions: list[Path], keys: dict) -> tuple[list[SubmissionResult], list[str]]:
-        """The results of the gradebook, in the folder's order, and the submissions left out of it."""
+    def keep_code(self, name: str, pack: Pack, context: GradingContext) -> None:
+        """Give a submission graded before reports kept code its ``code/`` folder."""
+        if (self._report_path(name).parent / CODE_DIR).is_dir():
+            return
+        with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
+            modules = graded_modules(pack.unpack(Path(tmp)), context)
+        if modules is not None:
+            self._write_code(name, modules)
+
+    def late(self, result: SubmissionResult, path: Path, course: Course, submitted: dict[str, datetime],
+             deadline: datetime | None) -> SubmissionResult:
+        """``result`` with the lateness its submission time and ``deadline`` give; its reports rewritten
+        if that changed (no regrading: the late policy changes no case)."""
+        if result.status == "error":
+            return result
+        identity = result.identity or _identity(path)
+        when = next((submitted[k] for k in (path.name, _identity(path), identity) if k in submitted), None)
+        if when is None and path.is_dir():
+            try:
+                when = nbgrader_timestamp(path)
+            except LateError:
+                when = None
+        late = lateness(result.raw_score, when, deadline, course.late_policy) if when and deadline else None
+        if late != result.late:
+            result.late = late
+            recorded = _read_json(self._report_path(path.name)) or {}
+            report = dict(to_json_dict(result), **{k: recorded[k] for k in KEY_FIELDS if k in recorded})
+            self._write(path.name, report, to_html(result), advance=False)
+        return result
+
+    def current(self, submissions: list[Path], keys: dict) -> tuple[list[tuple[SubmissionResult, Path]], list[str]]:
+        """The results of the gradebook with their submissions, in the folder's order, and the submissions
+        left out of it."""
         results, pending = [], []
         for path in submissions:
             data = _read_json(self._report_path(path.name))
@@ -469,17 +542,30 @@ class _Writer:
                 pending.append(path.name)
                 continue
             try:
-                results.append(from_json_dict(data))
+                results.append((from_json_dict(data), path))
             except (KeyError, TypeError, ValueError) as error:
-                results.append(error_result(path.name, f"its report could not be read: {error}", self.exercises))
+                results.append((error_result(path.name, f"its report could not be read: {error}", self.exercises),
+                                path))
         return results, pending
 
-    def _write(self, name: str, report: dict, feedback_html: str) -> None:
+    def _write(self, name: str, report: dict, feedback_html: str, advance: bool = True) -> None:
         target = self._report_path(name).parent
         atomic_write_text(target / "feedback.html", feedback_html)
         atomic_write_text(target / "report.json", json.dumps(report, indent=2, allow_nan=False) + "\n")
-        self.written.add(name)
-        self.advance()
+        if advance:
+            self.written.add(name)
+            self.advance()
+
+    def _write_code(self, name: str, modules: dict[str, str]) -> None:
+        """Write ``code/`` whole or not at all: as ``code.partial``, then renamed."""
+        target = self._report_path(name).parent
+        partial = target / f"{CODE_DIR}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        for file_name, source in modules.items():
+            (partial / Path(file_name).name).write_text(source, encoding="utf-8")
+        shutil.rmtree(target / CODE_DIR, ignore_errors=True)
+        partial.rename(target / CODE_DIR)
 
     def _report_path(self, name: str) -> Path:
         return report_dir(self.out, Path(name)) / "report.json"

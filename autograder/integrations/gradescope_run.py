@@ -5,6 +5,10 @@ in the sandbox) as the student named in ``ROOT/submission_metadata.json``, with 
 secret, and writes Gradescope's ``ROOT/results/results.json`` (see
 :mod:`autograder.reports.gradescope`). On Gradescope, ``ROOT`` is ``/autograder``. A submission
 that cannot be read at all still gets a ``results.json``: a zero that says why.
+
+The late policy of the bundled course applies: the submission time is the metadata's
+``created_at``, the deadline the course's (``deadlines`` in ``course.yaml``), else the
+assignment's ``due_date`` in the metadata.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from autograder.course.late import LateError, lateness, parse_time
 from autograder.course.model import load_course
 from autograder.integrations.gradescope import ASSIGNMENT_FILE, SECRET_FILE
 from autograder.judge.grading import grade
@@ -37,8 +43,32 @@ def run(root: Path) -> SubmissionResult:
         result = SubmissionResult(identity, [ExerciseResult(name, note=f"could not be graded: {error}")
                                              for name in course.assignment(assignment)], status="error")
     result.submission = identity
+    submitted, due = gradescope_times(root / "submission_metadata.json")
+    deadline = course.deadline(assignment) or due
+    if submitted and deadline and result.status != "error":
+        result.late = lateness(result.raw_score, submitted, deadline, course.late_policy)
     write_gradescope(result, root / "results" / "results.json")
     return result
+
+
+def gradescope_times(metadata: Path) -> tuple[datetime | None, datetime | None]:
+    """When the submission was made (``created_at``) and the assignment's ``due_date``, from Gradescope's
+    submission metadata; None for what is missing or unreadable."""
+    try:
+        data = json.loads(metadata.read_text())
+    except (OSError, ValueError):
+        return None, None
+
+    def time(value, where: str) -> datetime | None:
+        try:
+            return parse_time(value, where) if isinstance(value, str) and value else None
+        except LateError:
+            return None
+
+    assignment = data.get("assignment") if isinstance(data, dict) else None
+    due = assignment.get("due_date") if isinstance(assignment, dict) else None
+    return (time(data.get("created_at") if isinstance(data, dict) else None, "created_at"),
+            time(due, "assignment.due_date"))
 
 
 def gradescope_identity(metadata: Path) -> str:

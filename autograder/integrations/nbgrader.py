@@ -9,6 +9,14 @@ every criterion entry becomes a grade cell of its exercise's notebook (named aft
 the entry's points), and the student's score on it is that cell's grade, so ``nbgrader export`` and
 the formgrader show the scores. The student's feedback, our HTML report with no hidden value,
 goes to ``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader's feedback goes.
+
+Late submissions follow nbgrader's own rules, as ``nbgrader autograde`` would apply them: the
+submission's time is nbgrader's timestamp (``timestamp.txt``), its deadline the assignment's due
+date in the gradebook (with the student's extension), and the penalty of each notebook is what
+the course's ``AssignLatePenalties.plugin_class`` (nbgrader's ``LateSubmissionPlugin`` by default,
+with its ``penalty_method``) returns, clamped to [0, the notebook's score] as nbgrader does. It is
+stored as the notebook's ``late_submission_penalty``, so ``nbgrader export`` and the formgrader
+show it, and our feedback shows the same penalty. The grader's own ``late_policy`` does not apply.
 """
 
 from __future__ import annotations
@@ -16,18 +24,22 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Iterator
+from datetime import timezone
 from pathlib import Path
 
+from autograder.course.late import format_time
 from autograder.course.model import Course, load_course
 from autograder.course.rubric import load_rubrics
 from autograder.judge.grading import grade
 from autograder.reports.html import write_html
-from autograder.results import SubmissionResult
+from autograder.results import Lateness, SubmissionResult
 from autograder.sandbox.staging import NotebookCells, notebook_exercise
 
 try:
     from nbgrader.api import Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
     from nbgrader.coursedir import CourseDirectory
+    from nbgrader.plugins import LateSubmissionPlugin
+    from nbgrader.preprocessors import AssignLatePenalties
     from traitlets.config.loader import Config, PyFileConfigLoader
 except ImportError:  # the `nbgrader` extra is not installed: grade_assignment says so
     Gradebook = None
@@ -81,8 +93,9 @@ def grade_assignment(course_dir: Path, assignment: str, students: list[str] | No
             result = grade(folder, rubrics, course=course, identity=student, notebook_cells=notebook_cells)
             result.submission = f"{student}/{assignment}"
             _record(gradebook, assignment, student, coursedir.get_existing_timestamp(str(folder)), notebooks, result)
+            penalties = _late_penalties(gradebook, coursedir, assignment, student, notebooks, result)
             _write_feedback(Path(coursedir.format_path(coursedir.feedback_directory, student, assignment)),
-                            notebooks, result)
+                            notebooks, result, penalties)
             results[student] = result
     return results
 
@@ -162,6 +175,44 @@ def _record(gradebook: Gradebook, assignment: str, student: str, timestamp, note
     gradebook.db.commit()
 
 
+def _late_penalties(gradebook: Gradebook, coursedir: CourseDirectory, assignment: str, student: str,
+                    notebooks: dict[str, str], result: SubmissionResult) -> dict[str, float]:
+    """Each notebook's late penalty under the course's nbgrader late policy, stored in the gradebook.
+
+    Sets ``result.late`` (the total penalty) when the submission has a timestamp and a due date,
+    and returns the penalty of each exercise's notebook (empty when not late).
+    """
+    submission = gradebook.find_submission(assignment, student)
+    seconds = submission.total_seconds_late
+    assigner = AssignLatePenalties(config=coursedir.config)
+    assigner.init_plugin()
+    plugin = assigner.plugin_inst
+    penalties = {}
+    for exercise in result.exercises:
+        notebook = gradebook.find_submission_notebook(notebooks[exercise.name], assignment, student)
+        notebook.late_submission_penalty = None
+        penalty = plugin.late_submission_penalty(student, notebook.score, seconds) if seconds > 0 else None
+        if penalty is not None:
+            notebook.late_submission_penalty = penalties[exercise.name] = min(max(penalty, 0.0), notebook.score)
+    gradebook.db.commit()
+    if submission.timestamp is not None and submission.duedate is not None:
+        result.late = Lateness(_utc(submission.timestamp), _utc(submission.duedate), seconds,
+                               sum(penalties.values()), _rule(plugin))
+    return penalties
+
+
+def _utc(moment) -> str:
+    """A time of nbgrader's gradebook (naive, in UTC) as the reports show times."""
+    return format_time(moment.replace(tzinfo=timezone.utc))
+
+
+def _rule(plugin) -> str:
+    """The course's nbgrader late policy, in words."""
+    if type(plugin) is LateSubmissionPlugin:
+        return f"nbgrader's late policy, penalty method {plugin.penalty_method!r}"
+    return f"nbgrader's late policy, {type(plugin).__module__}.{type(plugin).__name__}"
+
+
 def _submitted_notebook(gradebook: Gradebook, submission: SubmittedAssignment, notebook: str,
                         assignment: str) -> SubmittedNotebook:
     """The student's copy of ``notebook`` in the gradebook, created if the submission predates it."""
@@ -172,9 +223,15 @@ def _submitted_notebook(gradebook: Gradebook, submission: SubmittedAssignment, n
     return found
 
 
-def _write_feedback(folder: Path, notebooks: dict[str, str], result: SubmissionResult) -> None:
-    """One HTML feedback page per notebook, for that notebook's exercise (no hidden case's values)."""
+def _write_feedback(folder: Path, notebooks: dict[str, str], result: SubmissionResult,
+                    penalties: dict[str, float]) -> None:
+    """One HTML feedback page per notebook, for that notebook's exercise (no hidden case's values), with
+    that notebook's late penalty."""
     for exercise in result.exercises:
+        late = result.late
+        if late is not None:
+            late = Lateness(late.submitted, late.deadline, late.seconds_late, penalties.get(exercise.name, 0.0),
+                            late.rule)
         page = SubmissionResult(result.submission, [exercise], mode=result.mode, sandbox=result.sandbox,
-                                seconds=result.seconds, output=result.output)
+                                seconds=result.seconds, output=result.output, identity=result.identity, late=late)
         write_html(page, folder / f"{notebooks[exercise.name]}.html")

@@ -27,6 +27,8 @@ from autograder.judge.grading import grade
 from autograder.judge.replay import DATA_DIR, RecordingOracle
 
 LEFT_OUT = ("__pycache__", "*.pyc")
+INSTRUCTOR_ONLY = ("copydetect",)
+"""Run-time dependencies of instructors' commands only (``similarity``): the release's ``check`` needs none."""
 COURSE_HEADER = ("# Written by `autograder release`: the course's exercise files and plug-ins for `autograder check`;\n"
                  "# no reference, no catalogue, no hidden case.\n")
 
@@ -248,7 +250,8 @@ def copy_engine(target: Path) -> None:
 
 
 def _pyproject() -> str:
-    """The release's ``pyproject.toml``: the grader's own run-time dependencies, and pytest."""
-    requirements = [r for r in importlib.metadata.requires("dl-autograder") or [] if "extra ==" not in r]
+    """The release's ``pyproject.toml``: the grader's own run-time dependencies (not the instructors'), and pytest."""
+    requirements = [r for r in importlib.metadata.requires("dl-autograder") or []
+                    if "extra ==" not in r and not r.startswith(INSTRUCTOR_ONLY)]
     listed = "\n".join(f'    "{requirement}",' for requirement in [*requirements, "pytest>=7"])
     return PYPROJECT.format(version=autograder.__version__, dependencies=listed)

@@ -82,7 +82,7 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
         exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
-                            seconds=round(time.monotonic() - start, 3), output=output)
+                            seconds=round(time.monotonic() - start, 3), output=output, identity=staged.identity)
 
 
 def private_paths(course: Course) -> tuple[Path, ...]:

@@ -5,9 +5,10 @@ From the reports ``autograder batch`` wrote into ``OUT/submissions/*/report.json
 - ``OUT/class-report.html``: one self-contained page (the plots are inline PNGs) with a summary
   table, the submissions that could not be graded with the reason, the distribution of total
   scores and of every exercise's scores, the pass rate of every criterion (public and hidden
-  entries), the most frequent misconceptions with their counts, a table of every submission
-  linking its feedback page (``submissions/<name>/feedback.html``), and the grading time of
-  every submission;
+  entries), the most frequent misconceptions with their counts, the most similar pairs of code
+  (when ``autograder similarity OUT`` has run, with a link to its page), a table of every
+  submission linking its feedback page (``submissions/<name>/feedback.html``), and the grading
+  time of every submission;
 - ``OUT/criteria/<criterion id>.csv``: one row per graded submission (submission, score,
   max_score, passed, misconception) for every criterion entry.
 
@@ -41,11 +42,13 @@ from autograder.reports._files import atomic_write_text
 from autograder.reports.gradebook import criteria_rows, write_csv
 from autograder.reports.json_report import from_json_dict
 from autograder.reports.markdown import format_points
+from autograder.reports.similarity import PAGE as SIMILARITY_PAGE, top_pairs
 from autograder.results import SubmissionResult
 
 PAGE = "class-report.html"
 CSV_HEADER = ("submission", "score", "max_score", "passed", "misconception")
 TOP_MISCONCEPTIONS = 15
+TOP_SIMILAR = 10
 PUBLIC_COLOUR, HIDDEN_COLOUR, ACCENT = "#4c72b0", "#dd8452", "#c44e52"
 
 
@@ -234,6 +237,7 @@ def render(graded: list[Graded], criteria: list[CriterionStats], csvs: dict[str,
     return environment.get_template("class-report.html.j2").render(
         summary=summary(graded), exercises=exercise_table(results), criteria=criteria, mistakes=mistakes,
         students=student_table(graded), failed=[g for g in graded if g.failed],
+        similar=top_pairs(out, TOP_SIMILAR), similarity_page=SIMILARITY_PAGE,
         csvs={key: path.relative_to(out).as_posix() for key, path in csvs.items()}, plots=plots)
 
 

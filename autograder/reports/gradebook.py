@@ -28,9 +28,10 @@ def gradebook_header(exercise_names: Sequence[str]) -> list[str]:
     Returns
     -------
     list of str
-        ``submission``, ``student_id``, each exercise, ``total``, ``max_total``, ``seconds``, ``status``.
+        ``submission``, ``student_id``, each exercise, ``late_penalty``, ``total``, ``max_total``, ``seconds``,
+        ``status``.
     """
-    return ["submission", "student_id", *exercise_names, "total", "max_total", "seconds", "status"]
+    return ["submission", "student_id", *exercise_names, "late_penalty", "total", "max_total", "seconds", "status"]
 
 
 def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None = None,
@@ -49,8 +50,10 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     Returns
     -------
     list
-        The submission, the student id, each exercise's score, the total, the maximum total, the seconds
-        grading took and the status (``"graded"``, or ``"error"`` when grading failed).
+        The submission, the student id, each exercise's score, the late penalty (0 when on time or
+        unknown), the total after it, the maximum total, the seconds grading took and the status
+        (``"graded"``, or ``"error"`` when grading failed). Points are the result's own, under its
+        one rounding rule.
 
     Raises
     ------
@@ -59,8 +62,8 @@ def gradebook_row(result: SubmissionResult, exercise_names: Sequence[str] | None
     """
     names = [e.name for e in result.exercises] if exercise_names is None else exercise_names
     scores = [result.exercise(name).score for name in names]
-    return [result.submission, student_id or "", *scores, result.score, result.max_score, round(result.seconds, 4),
-            result.status]
+    return [result.submission, student_id or "", *scores, result.penalty, result.score, result.max_score,
+            round(result.seconds, 4), result.status]
 
 
 def _csv_text(rows: list[list[Any]]) -> str:

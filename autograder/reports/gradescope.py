@@ -1,7 +1,8 @@
 """The grade in Gradescope's autograder ``results.json`` format.
 
 See Gradescope's "Autograder Specifications" (output format): a top-level ``score`` overrides
-the sum of the tests' scores, so it is set to the total, which equals that sum. Every criterion
+the sum of the tests' scores, so it is set to the total, which equals that sum less the late
+penalty (the tests keep their points; the summary ``output`` says what the penalty was). Every criterion
 entry is one test; hidden entries become visible to students only once grades are published.
 The submission's captured output is not included (``stdout_visibility`` is hidden), nor the
 grading time (the submission controls it, so it could carry hidden values). ``extra_data`` holds
@@ -16,9 +17,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..results import CriterionResult, ExerciseResult, SubmissionResult
+from ..results import CriterionResult, ExerciseResult, SubmissionResult, format_points, points
 from ._files import atomic_write_text
-from .summary import format_points, mistake_text, summarize_exercise
+from .markdown import late_note
+from .summary import mistake_text, summarize_exercise
 
 VISIBILITY = {"public": "visible", "hidden": "after_published"}
 """Gradescope's visibility of a test, by the visibility of its criterion entry."""
@@ -37,8 +39,8 @@ def _test(exercise: ExerciseResult, criterion: CriterionResult, number: str) -> 
     return {
         "name": f"{exercise.name} · {criterion.id}: {criterion.description}",
         "number": number,
-        "score": round(float(criterion.score), 4),
-        "max_score": round(float(criterion.max_score), 4),
+        "score": points(criterion.score),
+        "max_score": points(criterion.max_score),
         "status": "passed" if criterion.passed else "failed",
         "visibility": VISIBILITY[criterion.visibility],
         "output": _test_output(criterion),
@@ -52,6 +54,8 @@ def _summary(result: SubmissionResult) -> str:
     the mistakes listed here come from the public entries only.
     """
     lines = [f"Total: {format_points(result.score)} / {format_points(result.max_score)}"]
+    if late_note(result):
+        lines.append(late_note(result))
     for exercise in result.exercises:
         public = ExerciseResult(exercise.name, [c for c in exercise.criteria if c.visibility == "public"],
                                 exercise.note)
@@ -88,7 +92,7 @@ def to_gradescope(result: SubmissionResult) -> dict[str, Any]:
         tests.insert(0, {"name": "Sandbox", "number": "0", "score": 0.0, "max_score": 0.0, "status": "failed",
                          "visibility": "visible", "output": result.sandbox or "NOT sandboxed."})
     return {
-        "score": round(float(result.score), 4),
+        "score": points(result.score),
         "output": _summary(result),
         "output_format": "text",
         "test_output_format": "text",

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..results import SubmissionResult
+from ..results import SubmissionResult, format_points
 from . import text
 from ._files import atomic_write_text
-from .markdown import format_error, truncate_output
-from .summary import SUMMARY_MISTAKES, format_points, mistake_text, summarize, waiting_text
+from .markdown import format_error, late_note, truncate_output
+from .summary import SUMMARY_MISTAKES, mistake_text, summarize, waiting_text
 
 TEMPLATE = "feedback.html.j2"
 
@@ -63,7 +63,7 @@ def to_html(result: SubmissionResult) -> str:
     """
     template = _environment().get_template(TEMPLATE)
     return template.render(result=result, summaries=summarize(result), shown=SUMMARY_MISTAKES,
-                           output=truncate_output(result.output))
+                           output=truncate_output(result.output), late=late_note(result))
 
 
 def write_html(result: SubmissionResult, path: str | os.PathLike[str]) -> Path:

@@ -1,14 +1,19 @@
 """The JSON report of the exercise contract (``autograder grade --json``), with a few extra fields.
 
 The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox``,
-``seconds``, ``status`` and ``reason`` (why a submission could not be graded, else null) at the
-top; ``note`` and ``summary`` (what to fix first: one entry per distinct mistake, see
+The contract's fields come first and keep their names; the extras are ``mode``, ``sandbox``,
+``seconds``, ``status``, ``reason`` (why a submission could not be graded, else null), ``identity``
+(whose submission it is: what seeded its hidden cases) and ``late`` at the top; ``note`` and
+``summary`` (what to fix first: one entry per distinct mistake, see
 :mod:`~autograder.reports.summary`) per exercise; ``description``, ``relative_error``, ``kind``,
 ``function``, ``compared``, ``advice`` (the standing hint) and ``cases`` per criterion; and per case
 its ``features``, ``failure`` (the fixed-vocabulary phrase), the mistake's ``title`` and a passed
-case's ``remark``. Every number is a plain float: scores rounded to 4 decimals, relative
-errors to 4 significant digits (rounding ``1e-9`` to 4 decimals would report it as 0), and a
-non-finite relative error becomes ``null``, so the report is strict JSON.
+case's ``remark``. ``score`` is the total after the late penalty; ``late`` is null when the
+submission time or the deadline is unknown, else ``submitted``, ``deadline``, ``seconds_late``,
+``penalty``, ``rule`` and ``raw_score`` (the total before the penalty). Every number is a plain
+float: points under the one rounding rule (:func:`autograder.results.points`), relative errors to 4
+significant digits (rounding ``1e-9`` to 4 decimals would report it as 0), and a non-finite
+relative error becomes ``null``, so the report is strict JSON.
 """
 
 from __future__ import annotations
@@ -19,14 +24,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
+from ..results import CaseResult, CriterionResult, ExerciseResult, Lateness, SubmissionResult, points
 from ._files import atomic_write_text
 from .summary import Mistake, mistake_text, summarize_exercise
-
-
-def _number(value: float) -> float:
-    """A plain float rounded to 4 decimals."""
-    return round(float(value), 4)
 
 
 def _relative_error(value: float | None) -> float | None:
@@ -55,8 +55,8 @@ def _case(case: CaseResult) -> dict[str, Any]:
 def _criterion(criterion: CriterionResult) -> dict[str, Any]:
     return {
         "id": criterion.id,
-        "score": _number(criterion.score),
-        "max_score": _number(criterion.max_score),
+        "score": points(criterion.score),
+        "max_score": points(criterion.max_score),
         "passed": criterion.passed,
         "visibility": criterion.visibility,
         "message": criterion.message,
@@ -89,8 +89,8 @@ def _mistake(mistake: Mistake) -> dict[str, Any]:
 def _exercise(exercise: ExerciseResult) -> dict[str, Any]:
     return {
         "name": exercise.name,
-        "score": _number(exercise.score),
-        "max_score": _number(exercise.max_score),
+        "score": points(exercise.score),
+        "max_score": points(exercise.max_score),
         "criteria": [_criterion(criterion) for criterion in exercise.criteria],
         "note": exercise.note,
         "summary": [_mistake(mistake) for mistake in summarize_exercise(exercise).mistakes],
@@ -113,15 +113,25 @@ def to_json_dict(result: SubmissionResult) -> dict[str, Any]:
     """
     return {
         "submission": result.submission,
-        "score": _number(result.score),
-        "max_score": _number(result.max_score),
+        "score": points(result.score),
+        "max_score": points(result.max_score),
         "exercises": [_exercise(exercise) for exercise in result.exercises],
         "mode": result.mode,
         "sandbox": result.sandbox,
-        "seconds": _number(result.seconds),
+        "seconds": round(float(result.seconds), 4),
         "status": result.status,
         "reason": result.reason,
+        "identity": result.identity,
+        "late": _late(result),
     }
+
+
+def _late(result: SubmissionResult) -> dict[str, Any] | None:
+    if result.late is None:
+        return None
+    late = result.late
+    return {"submitted": late.submitted, "deadline": late.deadline, "seconds_late": round(float(late.seconds_late), 3),
+            "penalty": points(result.penalty), "rule": late.rule, "raw_score": points(result.raw_score)}
 
 
 def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
@@ -153,9 +163,13 @@ def from_json_dict(report: dict[str, Any]) -> SubmissionResult:
         )
         for exercise in report["exercises"]
     ]
+    late = report.get("late")
     return SubmissionResult(report["submission"], exercises, mode=report.get("mode", "grade"),
                             sandbox=report.get("sandbox", ""), seconds=report.get("seconds", 0.0),
-                            status=report.get("status", "graded"), reason=report.get("reason"))
+                            status=report.get("status", "graded"), reason=report.get("reason"),
+                            identity=report.get("identity") or "",
+                            late=Lateness(late["submitted"], late["deadline"], late["seconds_late"], late["penalty"],
+                                          late["rule"]) if late else None)
 
 
 def to_json_text(result: SubmissionResult) -> str:

@@ -1,8 +1,9 @@
 """The Markdown feedback a student reads: scores, what to fix first, then the details grouped by mistake.
 
 Both the summary and the details come from :mod:`~autograder.reports.summary`, like every other
-view. The small formatting helpers here (relative errors, truncated output) are shared with the
-HTML report, so both show the same numbers and the same amount of output.
+view. The small formatting helpers here (relative errors, truncated output, the late penalty's
+note; points under the one rounding rule of :mod:`autograder.results`) are shared with the HTML
+report, so both show the same numbers and the same amount of output.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import os
 import re
 from pathlib import Path
 
-from ..results import SubmissionResult
+from ..results import SubmissionResult, format_points
 from . import text
 from ._files import atomic_write_text
-from .summary import ExerciseSummary, Mistake, format_points, mistake_text, summarize, waiting_text
+from .summary import ExerciseSummary, Mistake, mistake_text, summarize, waiting_text
 
 __all__ = ["format_error", "format_points", "to_markdown", "truncate_output", "write_markdown"]
 
@@ -25,6 +26,26 @@ MAX_OUTPUT_CHARS = 4000
 def format_error(value: float | None) -> str | None:
     """A relative error with 3 significant digits (``1.23e-07``, ``inf``), or None."""
     return None if value is None else f"{float(value):.3g}"
+
+
+def format_delay(seconds: float) -> str:
+    """A delay in its two largest units: ``9 days 2 hours``, ``3 hours 5 minutes``, ``40 seconds``."""
+    seconds = int(round(seconds))
+    parts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        if count or (unit == "second" and not parts):
+            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
+    return " ".join(parts[:2])
+
+
+def late_note(result: SubmissionResult) -> str | None:
+    """One sentence on a late submission and its penalty, the same in every report; None when on time or unknown."""
+    late = result.late
+    if late is None or not late.late:
+        return None
+    return (f"Submitted {late.submitted}, {format_delay(late.seconds_late)} after the deadline ({late.deadline}): "
+            f"late penalty {format_points(result.penalty)} points ({late.rule}).")
 
 
 def truncate_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -126,6 +147,8 @@ def _details(summary: ExerciseSummary) -> list[str]:
 def _table(result: SubmissionResult) -> list[str]:
     lines = ["| Exercise | Score | Max |", "| --- | ---: | ---: |"]
     lines += [f"| {e.name} | {format_points(e.score)} | {format_points(e.max_score)} |" for e in result.exercises]
+    if late_note(result):
+        lines.append(f"| Late penalty | -{format_points(result.penalty)} | |")
     lines.append(f"| **Total** | **{format_points(result.score)}** | **{format_points(result.max_score)}** |")
     return lines + [""]
 
@@ -149,14 +172,16 @@ def to_markdown(result: SubmissionResult) -> str:
     Returns
     -------
     str
-        A title with the total, a table of exercises, what to fix first (one line per distinct
-        mistake), then the details grouped by mistake, the sandbox used and the submission's
-        captured output (truncated, if any).
+        A title with the total, a table of exercises (and the late penalty), what to fix first (one
+        line per distinct mistake), then the details grouped by mistake, the sandbox used and the
+        submission's captured output (truncated, if any).
     """
     summaries = summarize(result)
     total = f"{format_points(result.score)} / {format_points(result.max_score)}"
     lines = [f"# Feedback for {_inert(result.submission)}: {total}", ""]
     lines += _table(result)
+    if late_note(result):
+        lines += [f"> {late_note(result)}", ""]
     lines += _summary(summaries)
     if any(not s.full_marks for s in summaries):
         lines += ["## Details", ""]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from autograder.judge.checks.vocabulary import kind, listing
-from autograder.results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult
+from autograder.results import CaseResult, CriterionResult, ExerciseResult, SubmissionResult, format_points
 
 MistakeKind = Literal["recognised", "values", "modified", "no_value_error", "failed", "not_implemented", "missing"]
 NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet")
@@ -362,8 +362,3 @@ def waiting_text(summary: ExerciseSummary) -> str | None:
     count = len(summary.waiting)
     return (f"{format_points(points)} more point{'s' if points != 1 else ''} ({count} "
             f"{'entry' if count == 1 else 'entries'}) count once what they build on is fixed")
-
-
-def format_points(value: float) -> str:
-    """Points to two decimals, without trailing zeros: ``3``, ``2.5``, ``0.33``."""
-    return f"{round(float(value), 2):g}"

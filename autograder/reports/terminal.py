@@ -15,10 +15,11 @@ import textwrap
 from rich.console import Console
 from rich.text import Text
 
-from autograder.reports.summary import (SUMMARY_MISTAKES, ExerciseSummary, Mistake, format_points, mistake_text,
+from autograder.reports.summary import (SUMMARY_MISTAKES, ExerciseSummary, Mistake, mistake_text,
                                         summarize, waiting_text)
+from autograder.reports.markdown import late_note
 from autograder.reports.text import one_line
-from autograder.results import SubmissionResult
+from autograder.results import SubmissionResult, format_points
 
 PHRASE = re.compile(r"\([^()]{1,40}\)|\[[^\[\]]{1,60}\]|\S+ = \S+|relative error \S+|\d+ of \d+ \w+|on this case")
 """Spans wrapping must not break: short parentheses and case labels, ``p = 0.5``, ``relative error 0.9``."""
@@ -70,7 +71,10 @@ def summary_lines(result: SubmissionResult, width: int = 80, details: bool = Fal
     """The summary: the total, then per exercise its score and the mistakes to fix first."""
     title = "public cases only" if result.mode == "check" else "public and hidden cases"
     total = f"{result.submission}: {format_points(result.score)} / {format_points(result.max_score)} points ({title})"
-    lines = [Text(line, style="bold") for line in wrap(total, width)] + [Text("")]
+    lines = [Text(line, style="bold") for line in wrap(total, width)]
+    if late_note(result):
+        lines += [Text(line, style="yellow") for line in wrap(late_note(result), width)]
+    lines.append(Text(""))
     summaries = summarize(result)
     name_width = max((len(s.name) for s in summaries), default=0)
     for summary in summaries:
