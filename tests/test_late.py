@@ -15,7 +15,7 @@ import pytest
 from autograder.course.late import LateError, LatePolicy, lateness, parse_time, read_submission_times
 from autograder.course.model import CourseError, load_course
 from autograder.integrations.gradescope_run import gradescope_times
-from autograder.reports.gradebook import gradebook_row
+from autograder.reports.gradebook import gradebook_header, gradebook_row
 from autograder.reports.gradescope import to_gradescope
 from autograder.reports.html import to_html
 from autograder.reports.json_report import from_json_dict, to_json_dict
@@ -104,8 +104,8 @@ def test_every_report_shows_the_same_penalty_and_total():
     report = to_json_dict(result)
     assert (report["score"], report["late"]["penalty"], report["late"]["raw_score"]) == (total, penalty, result.raw_score)
     assert to_gradescope(result)["score"] == total
-    row = gradebook_row(result)
-    assert (row[2], row[3]) == (penalty, total)
+    row = dict(zip(gradebook_header(["affine"]), gradebook_row(result)))
+    assert (row["late_penalty"], row["total"]) == (penalty, total)
     again = from_json_dict(json.loads(json.dumps(report)))
     assert (again.score, again.penalty, again.late) == (total, penalty, result.late)
     shown = f"late penalty {penalty:g} points"

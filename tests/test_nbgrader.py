@@ -133,7 +133,8 @@ def check_feedback(course: Path) -> None:
     for student in ("alice", "bob", "eve"):
         for exercise in EXERCISES:
             page = course / "feedback" / student / ASSIGNMENT / notebook_name(exercise).replace(".ipynb", ".html")
-            assert "hidden" in page.read_text()
+            text = page.read_text()
+            assert "Feedback for" in text and "What to fix first" in text and exercise in text
     eve = (course / "feedback" / "eve" / ASSIGNMENT / "01_conv.html").read_text()
     assert "cannot handle x" in eve, "public cases show the student's own error"
     numbers = hidden_numbers("eve")

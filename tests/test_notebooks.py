@@ -109,4 +109,4 @@ def test_the_self_check_cell_checks_the_saved_notebooks_of_its_folder(tmp_path, 
     monkeypatch.chdir(tmp_path)
     exec(check_cell.source, {})
     shown = " ".join(capsys.readouterr().out.split())
-    assert f"{tmp_path.name}/: public cases only" in shown and "conv" in shown and "✓" in shown
+    assert f"{tmp_path.name}/:" in shown and "(public cases only)" in shown and "conv" in shown and "✓" in shown

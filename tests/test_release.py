@@ -63,8 +63,10 @@ def solution_lines() -> set[str]:
 
 
 def hidden_labels(exercises: tuple[str, ...] = EXERCISES) -> set[str]:
-    """Labels of the exercises' hidden cases that no stub and nothing ``autograder check`` shows contains."""
+    """Labels of the exercises' hidden cases that no stub, no exercise file (the features it names are public
+    vocabulary) and nothing ``autograder check`` shows contains."""
     public_text = "".join(path.read_text() for path in STUBS_DIR.glob("*.py"))
+    public_text += "".join((REFERENCE_DIR / f"{exercise}.yaml").read_text() for exercise in exercises)
     hidden = set()
     for path in (RUBRICS_DIR / f"{exercise}.yaml" for exercise in exercises):
         for criterion in yaml.safe_load(path.read_text())["criteria"]:

@@ -11,7 +11,7 @@ import sys
 from hypothesis import given, settings, strategies as st
 
 from autograder.course.model import load_course
-from autograder.reports.gradebook import gradebook_row
+from autograder.reports.gradebook import gradebook_header, gradebook_row
 from autograder.reports.gradescope import to_gradescope
 from autograder.reports.html import to_html
 from autograder.reports.json_report import from_json_dict, to_json_dict
@@ -32,7 +32,7 @@ def result_of(drawn: list[list[tuple]]) -> SubmissionResult:
                                 [CaseResult("case", ok) for ok in passed])
                 for k, (weight, _, other, passed) in enumerate(criteria)]
         exercises.append(ExerciseResult(f"e{n}", made))
-    return SubmissionResult("alice", exercises)
+    return SubmissionResult("alice", exercises, sandbox="Sandboxed with bubblewrap (a made-up result).")
 
 
 @settings(max_examples=300, deadline=None)
@@ -41,10 +41,10 @@ def test_the_gradebook_and_every_report_show_the_same_points(drawn):
     result = result_of(drawn)
     report = json.loads(json.dumps(to_json_dict(result)))
     rebuilt = from_json_dict(report)  # what the batch's gradebook is written from
-    row = gradebook_row(rebuilt)
     names = [e.name for e in result.exercises]
-    assert row[1:1 + len(names)] == [e["score"] for e in report["exercises"]] == [e.score for e in result.exercises]
-    assert row[1 + len(names) + 1:1 + len(names) + 3] == [report["score"], report["max_score"]]
+    row = dict(zip(gradebook_header(names), gradebook_row(rebuilt)))
+    assert [row[name] for name in names] == [e["score"] for e in report["exercises"]] == [e.score for e in result.exercises]
+    assert [row["total"], row["max_total"]] == [report["score"], report["max_score"]]
     gradescope = to_gradescope(result)
     assert gradescope["score"] == report["score"] == points(sum(test["score"] for test in gradescope["tests"]))
     assert [t["score"] for t in gradescope["tests"]] == [c["score"] for e in report["exercises"] for c in e["criteria"]]

@@ -33,13 +33,15 @@ def zipped(path: Path, members: dict[str, str]) -> Path:
     return path
 
 
-def staging_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("autograder-submission-*")}
+def staging_folders(folder: Path) -> list[str]:
+    return [p.name for p in folder.glob("autograder-submission-*")]
 
 
-def grade_cli(submission: Path) -> subprocess.CompletedProcess:
+def grade_cli(submission: Path, tmp: Path | None = None) -> subprocess.CompletedProcess:
+    """``autograder grade SUBMISSION --json``; with ``tmp``, its temporary files there (no other test's)."""
+    env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--json"],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 def deep_folder(root: Path, depth: int) -> Path:
@@ -65,12 +67,14 @@ def remove_deep(root: Path) -> None:
 
 def test_a_zip_a_thousand_folders_deep_is_graded_with_a_note_and_leaves_no_staging_folder(tmp_path):
     archive = zipped(tmp_path / "deep.zip", {"/".join(["d"] * 1000 + ["conv.py"]): CONV})
-    before = staging_folders()
-    done = grade_cli(archive)
+    tmp = Path(tempfile.mkdtemp(prefix="autograder-test-tmp-"))
+    tmp.chmod(0o755)  # the worker's unprivileged account reads the staged modules below it
+    done = grade_cli(archive, tmp)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert f"more than {staging.MAX_DEPTH} folders deep were not looked at" in done.stdout
-    assert staging_folders() <= before
+    assert staging_folders(tmp) == []
+    tmp.rmdir()
 
 
 def test_a_small_zip_of_deeply_nested_folders_stages_with_bounded_work(tmp_path):

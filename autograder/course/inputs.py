@@ -178,15 +178,15 @@ class InputSpec:
             if value is not _ABSENT:
                 sizes[name] = value
         values: dict = {**sizes, **flags}
-        shapes: dict = {}
+        array_shapes: dict = {}
         for argument, given in arguments:
             if argument.kind == "array":
-                shapes[argument.name] = _stated_shape(given if isinstance(given, list) else argument.spec["shape"], sizes)
+                array_shapes[argument.name] = _stated_shape(given if isinstance(given, list) else argument.spec["shape"], sizes)
             elif argument.kind == "dict":
                 for key, entry in argument.spec["dict"].items():
                     shown = params.get(key, _ABSENT)
                     present = shown is not _ABSENT or "when" not in entry or _stated(entry["when"], values) is True
-                    shapes[key] = _stated_shape(shown if isinstance(shown, list) else entry["shape"], sizes) \
+                    array_shapes[key] = _stated_shape(shown if isinstance(shown, list) else entry["shape"], sizes) \
                         if present else None
             elif argument.kind == "value":
                 if _is_optional(argument.spec) and given is _ABSENT:
@@ -198,7 +198,7 @@ class InputSpec:
                 value = _stated(value, values)
                 if value is not _ABSENT:
                     values[argument.name] = _converted(value, "tuple")
-        return {**{k: v for k, v in shapes.items() if v is not _ABSENT}, **values}
+        return {**{k: v for k, v in array_shapes.items() if v is not _ABSENT}, **values}
 
     def _sizes(self, arguments: list, params: dict, rng: np.random.Generator) -> dict:
         """Every size, fixed as :meth:`_fixed_sizes` says, then drawn or evaluated in the order of ``sizes``."""

@@ -53,7 +53,6 @@ from autograder.course.rubric import load_rubrics
 from autograder.integrations.batch import BatchError, GradingContext, Job, Lost, Outcome, grade_one
 from autograder.integrations.packing import CoursePack, pack_course
 from autograder.judge.cases import Secret
-from autograder.sandbox.isolation import bubblewrap
 
 ALLOW_UNSANDBOXED = "AUTOGRADER_ALLOW_UNSANDBOXED"
 PRELOAD = "autograder.integrations.cluster"
@@ -68,15 +67,26 @@ class WorkerRefused(RuntimeError):
 def worker_problem() -> str | None:
     """Why this machine must not grade, or None when it may.
 
-    Today: whether bubblewrap works here (:func:`~autograder.sandbox.isolation.bubblewrap`), unless
-    ``AUTOGRADER_ALLOW_UNSANDBOXED=1`` says to grade without it. The one place a worker's
-    fitness is decided, so that a fuller check (``autograder doctor``) can take its place.
+    ``autograder doctor``'s diagnosis (:func:`~autograder.sandbox.doctor.diagnose`, once per
+    process: it runs a real worker in the sandbox): a worker grades only where submissions run in
+    bubblewrap as an unprivileged user, unless ``AUTOGRADER_ALLOW_UNSANDBOXED=1`` says to grade
+    without it.
     """
-    if bubblewrap() is not None or os.environ.get(ALLOW_UNSANDBOXED) == "1":
+    if os.environ.get(ALLOW_UNSANDBOXED) == "1":
         return None
-    return ("bubblewrap (bwrap) is missing here or cannot create namespaces, so submissions would run "
-            "unsandboxed: install it (apt-get install bubblewrap) and check with `autograder doctor`, or set "
-            f"{ALLOW_UNSANDBOXED}=1 to grade unsandboxed anyway (never for real grades)")
+    diagnosis = _diagnosis()
+    if diagnosis.usable:
+        return None
+    failed = "; ".join(f"{f.part}: {f.detail}" for f in diagnosis.findings if f.ok is False) or diagnosis.description
+    return (f"submissions would run unsandboxed here ({failed}): run `autograder doctor` on this machine for the "
+            f"fixes, or set {ALLOW_UNSANDBOXED}=1 to grade unsandboxed anyway (never for real grades)")
+
+
+@lru_cache(maxsize=1)
+def _diagnosis():
+    from autograder.sandbox.doctor import diagnose
+
+    return diagnose()
 
 
 @lru_cache(maxsize=1)

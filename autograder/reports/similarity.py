@@ -210,7 +210,7 @@ def reference_sources(folders: list[Path], course: Course) -> dict[str, dict[str
     SimilarityError
         When a folder does not exist or holds nothing of the course's exercises.
     """
-    from autograder.integrations.batch import find_submissions, report_dir
+    from autograder.integrations.batch import BatchError, report_dir, survey
 
     rules = Rules(course.names, course.forbidden)
     found: dict[str, dict[str, str]] = {}
@@ -223,8 +223,11 @@ def reference_sources(folders: list[Path], course: Course) -> dict[str, dict[str
         elif _holds_exercises(folder, course):
             entries = {folder.name: _staged(folder, rules, course)}
         else:
-            entries = {f"{folder.name}/{report_dir(folder, s).name}": _staged(s, rules, course)
-                       for s in find_submissions(folder)}
+            try:
+                submissions, _ = survey(folder, course)
+            except BatchError as error:
+                raise SimilarityError(f"--reference {folder}: {error}") from None
+            entries = {f"{folder.name}/{report_dir(folder, s).name}": _staged(s, rules, course) for s in submissions}
         entries = {name: modules for name, modules in entries.items() if modules}
         if not entries:
             raise SimilarityError(f"--reference {folder}: no module of the course's exercises ({', '.join(course.names)})")

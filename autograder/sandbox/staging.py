@@ -206,7 +206,7 @@ class _Budget:
             self.left_out.append(note)
 
 
-_EXAMPLE = "conv.py, pooling.py ... in one folder or zip"
+_EXAMPLE = "one <exercise>.py per exercise, in one folder or zip"
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
