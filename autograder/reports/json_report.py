@@ -81,7 +81,7 @@ def _mistake(mistake: Mistake) -> dict[str, Any]:
         "hint": mistake.hint,
         "advice": list(mistake.advice),
         "where": mistake.where,
-        "points": _number(mistake.points),
+        "points": points(mistake.points),
         "criteria": [entry.id for entry, _ in mistake.entries],
     }
 
