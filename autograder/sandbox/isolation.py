@@ -37,7 +37,7 @@ from autograder.sandbox import cgroups
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.privileges import (SANDBOX_GID, SANDBOX_UID, Account, PrivilegeError, Reach, candidate_ids,
                                            drop, grant, kill_everything_of, lease, protect, readable_by_others,
-                                           running_as_root)
+                                           remove_everything_of, running_as_root)
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
 NO_SANDBOX_ENV = "AUTOGRADER_NO_SANDBOX"
@@ -93,10 +93,12 @@ class Started:
     cgroup: Cgroup | None
     scratch: tempfile.TemporaryDirectory
     account: Account | None = None
+    unsandboxed: bool = False
     released: bool = field(default=False, repr=False)
 
     def release(self) -> None:
-        """Kill what is left in the cgroup, give the account back, remove the scratch folder (once)."""
+        """Kill what is left in the cgroup, remove what the account left without bubblewrap, give the account
+        back, remove the scratch folder (once)."""
         if self.released:
             return
         self.released = True
@@ -104,6 +106,8 @@ class Started:
             self.cgroup.kill_all()
         if self.account is not None:
             kill_everything_of(self.account)
+            if self.unsandboxed:
+                remove_everything_of(self.account)
             self.account.release()
         self.scratch.cleanup()
 
@@ -215,9 +219,9 @@ class Sandbox:
             for fd in pass_fds:
                 os.close(fd)
         except BaseException:
-            Started(None, cgroup, scratch, account).release()
+            Started(None, cgroup, scratch, account, unsandboxed=self.bwrap is None).release()
             raise
-        return Started(process, cgroup, scratch, account)
+        return Started(process, cgroup, scratch, account, unsandboxed=self.bwrap is None)
 
     def _hand_over(self, submission: Path, scratch: Path, account: Account, private: tuple[Path, ...]) -> None:
         """Let ``account`` read the submission and own a home folder; without bubblewrap, hide ``private``."""
