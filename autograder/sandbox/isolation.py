@@ -37,7 +37,7 @@ from autograder.sandbox import cgroups
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.privileges import (SANDBOX_GID, SANDBOX_UID, Account, PrivilegeError, Reach, candidate_ids,
                                            drop, grant, kill_everything_of, lease, protect, readable_by_others,
-                                           running_as_root)
+                                           remove_everything_of, running_as_root)
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
 NO_SANDBOX_ENV = "AUTOGRADER_NO_SANDBOX"
@@ -93,10 +93,12 @@ class Started:
     cgroup: Cgroup | None
     scratch: tempfile.TemporaryDirectory
     account: Account | None = None
+    unsandboxed: bool = False
     released: bool = field(default=False, repr=False)
 
     def release(self) -> None:
-        """Kill what is left in the cgroup, give the account back, remove the scratch folder (once)."""
+        """Kill what is left in the cgroup, remove what the account left without bubblewrap, give the account
+        back, remove the scratch folder (once)."""
         if self.released:
             return
         self.released = True
@@ -104,6 +106,8 @@ class Started:
             self.cgroup.kill_all()
         if self.account is not None:
             kill_everything_of(self.account)
+            if self.unsandboxed:
+                remove_everything_of(self.account)
             self.account.release()
         self.scratch.cleanup()
 
@@ -197,8 +201,10 @@ class Sandbox:
             if self.cgroups.version:
                 cgroup = Cgroup(self.limits.memory_bytes, self.limits.cpus, self.limits.processes, self.cgroups)
             if self.bwrap:
-                arguments = _arguments_file(self._bwrap_options(submission_dir))
-                argv, pass_fds = [self.bwrap, "--args", str(arguments), *self._worker_argv()], [arguments]
+                modules = _module_files(submission_dir)
+                arguments = _arguments_file(self._bwrap_options(submission_dir, modules))
+                argv = [self.bwrap, "--args", str(arguments), *self._worker_argv()]
+                pass_fds = [arguments, *(fd for fd, _ in modules or ())]
             else:
                 argv, pass_fds = self._plain_argv(submission_dir, Path(scratch.name), forbidden), []
             if self.bwrap:
@@ -213,9 +219,9 @@ class Sandbox:
             for fd in pass_fds:
                 os.close(fd)
         except BaseException:
-            Started(None, cgroup, scratch, account).release()
+            Started(None, cgroup, scratch, account, unsandboxed=self.bwrap is None).release()
             raise
-        return Started(process, cgroup, scratch, account)
+        return Started(process, cgroup, scratch, account, unsandboxed=self.bwrap is None)
 
     def _hand_over(self, submission: Path, scratch: Path, account: Account, private: tuple[Path, ...]) -> None:
         """Let ``account`` read the submission and own a home folder; without bubblewrap, hide ``private``."""
@@ -243,8 +249,12 @@ class Sandbox:
             (site / package.name).symlink_to(package)
         return self._worker_argv(str(submission), str(site), str(WORKER_DIR)) + ["--forbid", *forbidden]
 
-    def _bwrap_options(self, submission: Path) -> list[str]:
-        """bubblewrap's options (everything before the command), passed through a file descriptor."""
+    def _bwrap_options(self, submission: Path, modules: list[tuple[int, str]] | None = None) -> list[str]:
+        """bubblewrap's options (everything before the command), passed through a file descriptor.
+
+        ``modules`` are the submission's files, open (see :func:`_module_files`): each is copied into the
+        sandbox, so that no host path of the submission shows in its mount table; None binds the folder.
+        """
         prefix = Path(sys.base_prefix).resolve()
         argv = ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID),
                 "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -269,7 +279,9 @@ class Sandbox:
             argv += ["--ro-bind", str(package), f"/sandbox/site/{package.name}"]
         argv += ["--ro-bind", str(WORKER_DIR / "worker.py"), "/sandbox/worker/worker.py",
                  "--ro-bind", str(WORKER_DIR / "wire.py"), "/sandbox/worker/wire.py",
-                 "--ro-bind", str(submission), "/sandbox/submission",
+                 *(["--ro-bind", str(submission), "/sandbox/submission"] if modules is None else
+                   ["--dir", "/sandbox/submission",
+                    *(a for fd, name in modules for a in ("--ro-bind-data", str(fd), f"/sandbox/submission/{name}"))]),
                  "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
                  "--proc", "/proc", "--dev", "/dev"]
         size = ["--size", str(self.limits.file_bytes * 4)] if _bwrap_knows(self.bwrap, "--size") else []
@@ -355,6 +367,15 @@ def _check_reach(reach: Reach) -> None:
         raise SandboxError(f"the worker runs as an unprivileged user, who cannot enter {tops}, and no private mount "
                            f"namespace could be made to reach the Python runtime below it ({said.strip()}): install "
                            f"Python where other users can read it (/usr, /opt), or allow them in: chmod o+x {tops}")
+
+
+def _module_files(submission: Path) -> list[tuple[int, str]] | None:
+    """The files of a staged (flat) submission folder, each open for reading, with its name; None when the
+    folder holds anything but plain files (then it is bound as it is)."""
+    entries = list(os.scandir(submission))
+    if not all(entry.is_file(follow_symlinks=False) for entry in entries):
+        return None
+    return [(os.open(entry.path, os.O_RDONLY | os.O_CLOEXEC), entry.name) for entry in sorted(entries, key=lambda e: e.name)]
 
 
 def _arguments_file(arguments: list[str]) -> int:

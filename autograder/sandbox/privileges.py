@@ -43,6 +43,10 @@ CLONE_NEWNS = 0x00020000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
 MNT_DETACH = 2
 PR_SET_NO_NEW_PRIVS = 38
+KEYCTL_CLEAR, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = 7, -4, -5
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(os.uname().machine)
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+"""The world-writable folders an account leaves files in when no sandbox gives it folders of its own."""
 
 
 class PrivilegeError(RuntimeError):
@@ -130,6 +134,32 @@ def kill_everything_of(account: Account) -> None:
     if kill is not None:
         subprocess.run([kill, "-9", "-1"], cwd="/", env={}, capture_output=True, timeout=30,
                        preexec_fn=lambda: drop(account, no_new_privileges=True))
+
+
+def remove_everything_of(account: Account) -> None:
+    """Remove what ``account`` may have left on the machine besides processes, before the account goes to
+    another worker: its files in :data:`SHARED_FOLDERS`, its System V IPC objects (shared memory holds
+    memory no cgroup counts once its worker is gone) and its kernel keyrings. Done as the account, so
+    nothing else can be touched; needed only without bubblewrap, whose folders, IPC and keyrings die with
+    it. An account shared by every worker is left alone."""
+    if account._lease is None:
+        return
+    find, ipcrm = (shutil.which(name, path="/usr/bin:/bin") for name in ("find", "ipcrm"))
+    folders = [folder for folder in SHARED_FOLDERS if os.path.isdir(folder)]
+    commands = ([[find, *folders, "-xdev", "-user", str(account.uid), "-delete"]] if find and folders else [])
+    commands += [[ipcrm, "--all"]] if ipcrm else []
+
+    def become():
+        drop(account, no_new_privileges=True)
+        if SYS_KEYCTL is not None:
+            for keyring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+                _libc().syscall(SYS_KEYCTL, KEYCTL_CLEAR, keyring)
+
+    for command in commands:
+        try:
+            subprocess.run(command, cwd="/", env={}, capture_output=True, timeout=60, preexec_fn=become)
+        except (OSError, subprocess.SubprocessError):
+            pass
 
 
 def drop(account: Account, no_new_privileges: bool) -> None:
