@@ -10,6 +10,9 @@ exactly as the grader draws it, and timed in this process:
 
 - ``reference``: the reference forward, then its backward (best of ``--repeats``);
 - one row per correct module in the course's ``correct/<exercise>/`` folder: the same, best of 3;
+- for an exercise whose module imports others' (``uses:``, as residual imports conv), one more row per
+  correct module of each of those: the reference on that module (a student's own loops over a
+  convolution slow their residual block too), best of 3;
 - ``finite differences``: a backward that differentiates the forward numerically, by central
   differences of the forward, makes 2 forward calls per input element. It runs with the fastest
   forward above for up to ``--fd-seconds`` (more than the grader's 10 s call limit) and the total
@@ -26,8 +29,10 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import itertools
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +44,37 @@ from autograder.course.rubric import load_rubrics  # noqa: E402
 from autograder.judge.cases import Secret, draw_inputs, make_cases  # noqa: E402
 
 SECRET = Secret(b"benchmark", "benchmarks/large_backward_cases.py")
+_counter = itertools.count()
 
 
-def _module(path: Path):
-    """A correct module of the corpus, imported on its own."""
-    spec = importlib.util.spec_from_file_location(f"corpus_{path.parent.name}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _package(modules: dict[str, Path]):
+    """``modules`` (exercise: file) imported as one package, in order, so that each finds the ones before it
+    relatively (``from .conv import ...``) as in a submission; the last one is returned."""
+    name = f"_benchmark_package_{next(_counter)}"
+    package = types.ModuleType(name)
+    package.__path__ = []
+    sys.modules[name] = package
+    for exercise, path in modules.items():
+        spec = importlib.util.spec_from_file_location(f"{name}.{exercise}", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
     return module
+
+
+def _rows(course, exercise: str, repeats: int) -> list:
+    """(label, module, repeats) of the reference, of every correct module of ``exercise`` (on the references of the
+    exercises it uses) and of the reference on every correct module of each exercise it uses."""
+    needs = course.needs(exercise)
+    references = {name: course.reference_dir / f"{name}.py" for name in needs}
+    rows = [("reference", course.reference(exercise), repeats)]
+    rows += [(f"correct/{exercise}/{path.name}", _package({**references, exercise: path}), 3)
+             for path in sorted((course.correct_dir / exercise).glob("*.py"))]
+    for used in needs:
+        rows += [(f"reference on correct/{used}/{path.name}",
+                  _package({**references, used: path, exercise: course.reference_dir / f"{exercise}.py"}), 3)
+                 for path in sorted((course.correct_dir / used).glob("*.py"))]
+    return rows
 
 
 def _best(call, repeats: int) -> float:
@@ -112,7 +140,6 @@ def main() -> None:
     exercises = tuple(options.exercises) or course.names
     for rubric in load_rubrics(course, exercises):
         reference = course.reference(rubric.exercise)
-        correct = sorted((course.correct_dir / rubric.exercise).glob("*.py"))
         for criterion in (c for c in rubric.criteria if c.kind == "backward"):
             spec = criterion.spec
             case, args = _largest_case(criterion, course)
@@ -120,8 +147,7 @@ def main() -> None:
             rng = case.rng("dout")
             douts = [rng.standard_normal(np.shape(result[spec.outputs.index(name)])) for name in spec.upstream]
             print(f"\n{criterion.id}: \"{case.label}\" {case.params}, {_elements(spec, args)} input elements")
-            rows = [("reference", reference, options.repeats)]
-            rows += [(f"correct/{rubric.exercise}/{path.name}", _module(path), 3) for path in correct]
+            rows = _rows(course, rubric.exercise, options.repeats)
             fastest, fastest_forward = None, float("inf")
             for name, module, repeats in rows:
                 seconds = _best(_forward_backward(module, spec, args, douts), repeats)
