@@ -1,4 +1,4 @@
-"""How closely the gru and normalization references agree with PyTorch in float64, over a grid of random shapes.
+"""How closely the references beyond the core seven agree with PyTorch in float64, over a grid of random shapes.
 
 Run from the project root::
 
@@ -6,7 +6,10 @@ Run from the project root::
 
 For every case (random sizes, weights and upstream gradients, as in ``tests/reference/``), the
 reference's forward and every gradient are compared with torch (``nn.GRUCell``, ``nn.GRU`` with
-``batch_first=True``, ``F.layer_norm``, ``F.group_norm`` and autograd). The table gives, per
+``batch_first=True``, ``F.layer_norm``, ``F.group_norm``, ``F.embedding``, ``F.conv2d`` with
+``groups=C``, ``F.cross_entropy``, ``nn.utils.clip_grad_norm_``, and autograd); the shapes
+exercise's integers are compared with what ``nn.Conv2d`` and ``nn.MaxPool2d`` produce and count
+(a difference there is a count of disagreements). The table gives, per
 function, the largest absolute difference seen and the largest relative one (the absolute
 difference over the largest magnitude of torch's array, at least 1e-6, as the grader measures
 relative errors). The tests assert 1e-10 absolute.
@@ -23,7 +26,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root, for `reference`
 
+from reference.depthwise import depthwise_conv2d_backward, depthwise_conv2d_forward  # noqa: E402
+from reference.embedding import embedding_backward, embedding_forward  # noqa: E402
 from reference.gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward  # noqa: E402
+from reference.loss import clip_grad_norm, softmax_cross_entropy  # noqa: E402
+from reference.shapes import conv_output_shape, conv_parameter_count, pool_output_shape  # noqa: E402
 from reference.normalization import (  # noqa: E402
     groupnorm_backward,
     groupnorm_forward,
@@ -118,6 +125,65 @@ def groupnorm(rng) -> list[tuple]:
     return list(zip([out, *groupnorm_backward(dout, cache)], [expected, xt.grad, gt.grad, bt.grad]))
 
 
+def embedding(rng) -> list[tuple]:
+    V, D = int(rng.integers(1, 30)), int(rng.integers(1, 9))
+    idx = rng.integers(0, V, tuple(int(n) for n in rng.integers(1, 6, int(rng.integers(1, 4)))))
+    W = rng.standard_normal((V, D))
+    out, cache = embedding_forward(idx, W)
+    Wt = _t(W)
+    expected = F.embedding(torch.tensor(idx), Wt)
+    dout = rng.standard_normal(out.shape)
+    expected.backward(torch.tensor(dout))
+    return [(out, expected), (embedding_backward(dout, cache), Wt.grad)]
+
+
+def depthwise(rng) -> list[tuple]:
+    C, M = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+    KH, KW, stride, pad = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 3)), int(rng.integers(0, 2))
+    x = rng.standard_normal((int(rng.integers(1, 4)), C, KH + int(rng.integers(0, 6)), KW + int(rng.integers(0, 6))))
+    w, b = rng.standard_normal((C * M, 1, KH, KW)), rng.standard_normal(C * M)
+    out, cache = depthwise_conv2d_forward(x, w, b, stride=stride, pad=pad)
+    xt, wt, bt = _t(x), _t(w), _t(b)
+    expected = F.conv2d(xt, wt, bt, stride=stride, padding=pad, groups=C)
+    dout = rng.standard_normal(out.shape)
+    expected.backward(torch.tensor(dout))
+    return list(zip([out, *depthwise_conv2d_backward(dout, cache)], [expected, xt.grad, wt.grad, bt.grad]))
+
+
+def loss(rng) -> list[tuple]:
+    N, K = int(rng.integers(1, 9)), int(rng.integers(2, 12))
+    logits = rng.standard_normal((N, K)) * float(rng.choice([1.0, 10.0, 1e3]))
+    y = rng.integers(0, K, N)
+    value, dlogits = softmax_cross_entropy(logits, y)
+    lt = _t(logits)
+    expected = F.cross_entropy(lt, torch.tensor(y))
+    expected.backward()
+    grads = [rng.standard_normal(tuple(int(n) for n in rng.integers(1, 5, int(rng.integers(0, 3)))))
+             for _ in range(int(rng.integers(1, 4)))]
+    max_norm = float(rng.uniform(0.1, 5))
+    clipped, norm = clip_grad_norm([g.copy() for g in grads], max_norm)
+    parameters = [torch.zeros(g.shape, requires_grad=True) for g in grads]
+    for parameter, g in zip(parameters, grads):
+        parameter.grad = torch.tensor(g)
+    expected_norm = torch.nn.utils.clip_grad_norm_(parameters, max_norm)
+    return [(np.array(value), expected), (dlogits, lt.grad), (np.array(norm), expected_norm),
+            *[(c, p.grad) for c, p in zip(clipped, parameters)]]
+
+
+def shapes(rng) -> list[tuple]:
+    C, F_, H, W = (int(n) for n in rng.integers(1, 9, 4))
+    k, s, p = int(rng.integers(1, 4)), int(rng.integers(1, 3)), int(rng.integers(0, 2))
+    H, W = H + k, W + k
+    groups = int(rng.choice([g for g in (1, 2, 4) if C % g == 0 and F_ % g == 0]))
+    conv = torch.nn.Conv2d(C, F_, k, stride=s, padding=p, groups=groups)
+    seen = tuple(conv(torch.zeros(1, C, H, W)).shape[1:])
+    pooled = tuple(torch.nn.MaxPool2d(k, stride=s)(torch.zeros(1, C, H, W)).shape[1:])
+    ours = [conv_output_shape((C, H, W), F_, k, s, p), pool_output_shape((C, H, W), k, s),
+            conv_parameter_count(C, F_, k, groups)]
+    theirs = [seen, pooled, sum(t.numel() for t in conv.parameters())]
+    return [(np.array(o), torch.tensor(t)) for o, t in zip(ours, theirs)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=200, help="random cases per function")
@@ -127,7 +193,11 @@ def main() -> None:
     print(f"{'function (forward and every gradient)':45s} {'cases':>6s} {'max abs diff':>14s} {'max rel diff':>14s}")
     for name, run in (("gru_step_forward/backward vs nn.GRUCell", gru_step), ("gru_forward/backward vs nn.GRU", gru_sequence),
                       ("layernorm_forward/backward vs F.layer_norm", layernorm),
-                      ("groupnorm_forward/backward vs F.group_norm", groupnorm)):
+                      ("groupnorm_forward/backward vs F.group_norm", groupnorm),
+                      ("embedding_forward/backward vs F.embedding", embedding),
+                      ("depthwise_conv2d vs F.conv2d(groups=C)", depthwise),
+                      ("cross entropy, clip_grad_norm vs torch", loss),
+                      ("shapes vs nn.Conv2d, nn.MaxPool2d", shapes)):
         worst_abs = worst_rel = 0.0
         for _ in range(options.cases):
             for ours, theirs in run(rng):
