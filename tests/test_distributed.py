@@ -123,7 +123,7 @@ def test_a_worker_that_cannot_sandbox_says_why_stops_and_is_never_offered_work(c
                                  "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", "unsandboxed"],
                                 stdout=file, stderr=subprocess.STDOUT, env=environment, timeout=300)
     text = log.read_text()
-    assert "this worker refuses to grade: bubblewrap" in text
+    assert "this worker refuses to grade: submissions would run unsandboxed here" in text
     assert f"resource {resource_name()}" not in text
     with Client(cluster.address, set_as_default=False) as client:
         names = [w.get("name") for w in client.scheduler_info(n_workers=-1)["workers"].values()]
