@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course.model import load_course
+from autograder.course.model import ENGINE_ROOT, load_course
 from autograder.integrations.gradescope import course_files
 from autograder.judge.grading import grade
 from autograder.sandbox import cgroups, privileges
@@ -111,7 +111,7 @@ def run_unprivileged(argv: list[str], work: Path) -> subprocess.CompletedProcess
     if os.geteuid() != 0:
         return subprocess.run(argv, cwd=work, env=environment, capture_output=True, text=True, timeout=600)
     account = privileges.lease()
-    reach = Reach.plan(Sandbox().runtime_paths() + [Path(sys.prefix)])
+    reach = Reach.plan(Sandbox().runtime_paths() + [Path(sys.prefix), ENGINE_ROOT])  # the project may sit in a closed folder
     hold = work / "hold"
     reach.prepare(hold)
     for path in [work, *work.rglob("*")]:
