@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a course's rubrics, reference, stubs and catalogue (CI)")
     validate.add_argument("--strict", action="store_true",
                           help="fail also when an exercise misses a quality goal (catalogued bugs, correct modules)")
-    _course_options(validate, assignment=False)
+    _course_options(validate, assignment_help="validate only this assignment's exercises (default: every exercise "
+                                              "of the course)")
     validate.set_defaults(run=run_validate)
 
     new = commands.add_parser("new-exercise", help="write the skeleton of a new exercise of a course (instructors)")
@@ -397,7 +398,7 @@ def run_nbgrader(args) -> int:
 def run_validate(args) -> int:
     from autograder.judge.validate import validate
 
-    return 0 if validate(Console(), _course(args), strict=args.strict) else 1
+    return 0 if validate(Console(), _course(args), strict=args.strict, assignment=args.assignment) else 1
 
 
 def run_new_exercise(args) -> int:

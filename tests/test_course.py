@@ -236,3 +236,12 @@ def test_course_expressions_allow_arithmetic_and_refuse_anything_else():
 ])
 def test_a_notebook_is_matched_to_the_exercise_named_in_its_file_name(file, exercises, expected):
     assert notebook_exercise(Path(file), exercises) == expected
+
+
+def test_validate_with_an_assignment_checks_only_that_assignments_exercises():
+    done = autograder("validate", "--course", str(EXAMPLE_COURSE), "--assignment", "week1")
+    assert done.returncode == 0, done.stdout[-2000:]
+    table = done.stdout[done.stdout.index("Mutation score"):]
+    assert "affine" in table and "relu" not in table
+    unknown = autograder("validate", "--course", str(EXAMPLE_COURSE), "--assignment", "week9")
+    assert unknown.returncode != 0 and "week1" in unknown.stdout + unknown.stderr

@@ -183,15 +183,16 @@ def grade_replacing(exercise: str, module: Path | str, course: Course, identity:
                      identity=identity)
 
 
-def alternatives(course: Course) -> list[tuple[str, Path]]:
-    """(exercise, module) of every other correct module the course keeps in its ``correct`` folder."""
-    return [(exercise, path) for exercise in course.names
+def alternatives(course: Course, exercises: tuple[str, ...] | None = None) -> list[tuple[str, Path]]:
+    """(exercise, module) of every other correct module the course keeps in its ``correct`` folder
+    (for ``exercises`` only, when given)."""
+    return [(exercise, path) for exercise in exercises or course.names
             for path in sorted((course.correct_dir / exercise).glob("*.py"))]
 
 
-def run_alternatives(course: Course, jobs: int = 2) -> list[Alternative]:
-    """Grade every other correct module of the course, ``jobs`` at a time."""
-    found = alternatives(course)
+def run_alternatives(course: Course, jobs: int = 2, exercises: tuple[str, ...] | None = None) -> list[Alternative]:
+    """Grade every other correct module of the course (of ``exercises``, when given), ``jobs`` at a time."""
+    found = alternatives(course, exercises)
     if not found:
         return []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:

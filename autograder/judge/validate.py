@@ -40,14 +40,18 @@ class Step:
     text: str
 
 
-def validate(console: Console, course: Course | None = None, strict: bool = False) -> bool:
+def validate(console: Console, course: Course | None = None, strict: bool = False,
+             assignment: str | None = None) -> bool:
     """Run every consistency check of ``course``, print what each found, and say whether all passed.
 
-    With ``strict``, unmet quality goals fail too (the built-in course's CI uses it).
+    With ``strict``, unmet quality goals fail too (the built-in course's CI uses it). With
+    ``assignment``, the rubrics, reference, correct modules, catalogue and goals of that
+    assignment's exercises only (default: every exercise of the course); the stubs always all.
     """
     try:
         course = course or load_course()
-        rubrics = load_rubrics(course)
+        exercises = course.assignment(assignment) if assignment else course.names
+        rubrics = load_rubrics(course, exercises)
     except (CourseError, RubricError) as error:
         console.print(f"[red]✗ course[/red]\n{escape(str(error))}")
         return False
@@ -57,9 +61,9 @@ def validate(console: Console, course: Course | None = None, strict: bool = Fals
                   f"{len(course.assignment_names)} assignments; {len(rubrics)} rubrics valid: {criteria} criteria, "
                   f"{cases} cases")
     checks = [_stubs_current(console, course), _reference_full_marks(console, course, rubrics),
-              _stubs_score_zero(console, course, rubrics), _alternatives_full_marks(console, course)]
-    proven, catalogue = _mutation_score(console, course)
-    steps = next_steps(course, catalogue)
+              _stubs_score_zero(console, course, rubrics), _alternatives_full_marks(console, course, exercises)]
+    proven, catalogue = _mutation_score(console, course, exercises)
+    steps = [step for step in next_steps(course, catalogue) if step.exercise in exercises]
     _print_steps(console, steps, strict)
     return all(checks) and proven and not (strict and steps)
 
@@ -101,8 +105,8 @@ def _stubs_score_zero(console: Console, course: Course, rubrics) -> bool:
     return ok
 
 
-def _alternatives_full_marks(console: Console, course: Course) -> bool:
-    graded = run_alternatives(course)
+def _alternatives_full_marks(console: Console, course: Course, exercises: tuple[str, ...]) -> bool:
+    graded = run_alternatives(course, exercises=exercises)
     for alternative in graded:
         if not alternative.full_marks:
             console.print(f"[red]✗[/red] the correct module {alternative.path} loses points: "
@@ -112,14 +116,14 @@ def _alternatives_full_marks(console: Console, course: Course) -> bool:
     return all(a.full_marks for a in graded)
 
 
-def _mutation_score(console: Console, course: Course) -> tuple[bool, dict]:
+def _mutation_score(console: Console, course: Course, exercises: tuple[str, ...]) -> tuple[bool, dict]:
     """Every catalogued bug, put into the reference, loses points on its exercise and is diagnosed as itself."""
     try:
         catalogue = load_catalogue(course)
     except CatalogueError as error:
         console.print(f"[red]✗ misconception catalogue[/red]\n{escape(str(error))}")
         return False, {}
-    bugs = [bug for found in catalogue.values() for bug in found]
+    bugs = [bug for exercise, found in catalogue.items() if exercise in exercises for bug in found]
     if not bugs:
         console.print("[yellow]![/yellow] no catalogued misconceptions: nothing is diagnosed yet")
         return True, catalogue
