@@ -237,7 +237,8 @@ class SubmissionResult:
 
     ``status`` is ``"graded"``, or ``"error"`` when the submission could not be graded at all;
     ``reason`` then says why, for the instructor. ``score`` is the total after the late penalty, if
-    any (``late``); ``raw_score`` the sum of the exercises' scores before it.
+    any (``late``); ``raw_score`` the sum of the exercises' scores before it. ``code`` holds the
+    modules graded, by file name (``conv.py``), as staged: read, never run by the grader; no report shows it.
     """
 
     submission: str
@@ -250,6 +251,7 @@ class SubmissionResult:
     reason: str | None = None
     identity: str = ""
     late: Lateness | None = None
+    code: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def raw_score(self) -> float:

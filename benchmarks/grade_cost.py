@@ -1,6 +1,6 @@
 """CPU seconds per correct submission, the grader and its sandboxed worker together.
 
-Run: ``python benchmarks/grade_cost.py [--students 6] [--project DIR]``. Two figures, each the CPU
+Run: ``python benchmarks/grade_cost.py [--students 6] [--project DIR ...]``. Two figures, each the CPU
 time of a fresh process tree:
 
 - ``grade``: one ``autograder grade reference --json`` (a whole process: start-up, course, grading);
@@ -17,7 +17,14 @@ where the grader may create cgroups (root, cgroup v1 ``cpuacct``), the command r
 cpuacct cgroup whose ``cpuacct.usage`` counts every process it starts; elsewhere the command runs
 with ``AUTOGRADER_NO_SANDBOX=1`` and is measured by ``RUSAGE_CHILDREN`` (the worker is then a
 plain child, waited for). The method used is printed. ``--project DIR`` measures another checkout
-of the project (its own ``.venv``), for a before/after comparison with the same command.
+of the project (its own ``.venv``); given several times, the checkouts are measured in turn, run by
+run, and the ratio of their medians printed: this machine's speed can drift by a factor of two within
+minutes, so only checkouts measured together compare. The students are copies of this checkout's
+reference, graded by each checkout on its own course.
+
+Each checkout runs once, unmeasured, before the runs that count, with ``PYTHONDONTWRITEBYTECODE``
+unset: that writes its modules' bytecode, as an installed grader has it (where the variable is set
+and no bytecode exists, every process compiles the engine again, about 0.6 CPU-seconds here).
 """
 
 from __future__ import annotations
@@ -66,37 +73,55 @@ def cpu_seconds(command: list[str], cwd: Path, env: dict) -> tuple[float, float,
     return cpu, cpu, wall, "RUSAGE_CHILDREN (unsandboxed)"
 
 
+def measure(project: Path, classroom: Path, scratch: Path, students: int, env: dict) -> dict[str, tuple]:
+    """One run of each figure for the checkout at ``project``: (CPU, grader processes only, wall, method)."""
+    python = str(project / ".venv" / "bin" / "python") if (project / ".venv").is_dir() else sys.executable
+    grade = cpu_seconds([python, "-m", "autograder", "grade", str(project / "reference"), "--json"], project, env)
+    out = scratch / f"out-{uuid.uuid4().hex[:8]}"
+    cpu, seen, wall, method = cpu_seconds([python, "-m", "autograder", "batch", str(classroom), "--out", str(out),
+                                           "--jobs", "1"], project, env)
+    shutil.rmtree(out, ignore_errors=True)
+    return {"grade": grade, "batch": (cpu / students, seen / students, wall / students, method)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command; the median is shown")
-    parser.add_argument("--project", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
+    parser.add_argument("--project", type=Path, action="append",
+                        help="a checkout to measure (default: this one); repeat it to compare checkouts, whose "
+                             "runs are interleaved so that a drift in the machine's speed touches each alike")
     args = parser.parse_args()
-    project = args.project.resolve()
-    python = str(project / ".venv" / "bin" / "python") if (project / ".venv").is_dir() else sys.executable
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    reference = project / "reference"
+    projects = [p.resolve() for p in (args.project or [ROOT])]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    runs = {project: {"grade": [], "batch": []} for project in projects}
     with tempfile.TemporaryDirectory() as tmp:
         classroom = Path(tmp) / "class"
         for k in range(args.students):
-            shutil.copytree(reference, classroom / f"student{k}", ignore=shutil.ignore_patterns("*.yaml", "__pycache__"))
-        runs = {"grade": [], "batch": []}
-        for repeat in range(args.repeats):
-            runs["grade"].append(cpu_seconds([python, "-m", "autograder", "grade", str(reference), "--json"],
-                                             project, env))
-            out = Path(tmp) / f"out{repeat}"
-            cpu, seen, wall, method = cpu_seconds([python, "-m", "autograder", "batch", str(classroom), "--out",
-                                                   str(out), "--jobs", "1"], project, env)
-            runs["batch"].append((cpu / args.students, seen / args.students, wall / args.students, method))
-    print(f"project: {project}")
-    for name, label in (("grade", "autograder grade (one process)"),
-                        ("batch", f"autograder batch, per student ({args.students} students, --jobs 1)")):
-        cpus, seens, walls = (sorted(r[k] for r in runs[name]) for k in range(3))
-        middle = len(cpus) // 2
-        print(f"{label:<52} CPU {cpus[middle]:.2f} s (runs: {', '.join(f'{c:.2f}' for c in cpus)}); "
-              f"grader processes only {seens[middle]:.2f} s; wall {walls[middle]:.2f} s")
-    print(f"measured with: {runs['grade'][0][3]}; 'grader processes only' is what RUSAGE_CHILDREN sees "
-          f"(a sandboxed worker's CPU never reaches it)")
+            shutil.copytree(ROOT / "reference", classroom / f"student{k}",
+                            ignore=shutil.ignore_patterns("*.yaml", "__pycache__"))
+        for project in projects:  # not measured: writes each checkout's bytecode, as any installation has it
+            measure(project, classroom, Path(tmp), args.students, env)
+        for _ in range(args.repeats):
+            for project in projects:
+                for name, figure in measure(project, classroom, Path(tmp), args.students, env).items():
+                    runs[project][name].append(figure)
+    labels = (("grade", "autograder grade (one process)"),
+              ("batch", f"autograder batch, per student ({args.students} students, --jobs 1)"))
+    medians = {}
+    for project in projects:
+        print(f"project: {project}")
+        for name, label in labels:
+            cpus, seens, walls = (sorted(r[k] for r in runs[project][name]) for k in range(3))
+            middle = len(cpus) // 2
+            medians[project, name] = cpus[middle]
+            print(f"  {label:<52} CPU {cpus[middle]:.2f} s (runs: {', '.join(f'{c:.2f}' for c in cpus)}); "
+                  f"grader processes only {seens[middle]:.2f} s; wall {walls[middle]:.2f} s")
+    for project in projects[1:]:
+        print(f"{projects[0].name} against {project.name}: " + "; ".join(
+            f"{name} {medians[projects[0], name] / medians[project, name]:.2f}x the CPU" for name, _ in labels))
+    print(f"measured with: {runs[projects[0]]['grade'][0][3]}; 'grader processes only' is what RUSAGE_CHILDREN "
+          f"sees (a sandboxed worker's CPU never reaches it)")
 
 
 if __name__ == "__main__":

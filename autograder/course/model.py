@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import importlib.machinery
 import os
 import re
@@ -170,17 +171,31 @@ class Exercise:
         A feature is evaluated over what the case states (:meth:`InputSpec.stated`): the same for
         every student, so a hidden case's features carry none of its drawn values. A feature that
         cannot be evaluated for the case (it names something the function does not have, or an
-        invalid case divides by a zero stride) does not hold.
+        invalid case divides by a zero stride) does not hold. Being the same for every student, the
+        labels are worked out once per case and remembered.
         """
-        namespace = spec.inputs.stated(params)
-        held = []
-        for label, expression in self.features:
-            try:
-                if evaluate(expression, namespace) is True:
-                    held.append(label)
-            except (ExpressionError, ArithmeticError, TypeError, ValueError, IndexError, KeyError):
-                continue
-        return tuple(held)
+        try:
+            key = json.dumps(params, sort_keys=True)
+        except (TypeError, ValueError):  # a value JSON cannot hold: worked out every time
+            return _case_features(self, spec, params)
+        return _remembered_features(self, spec, key)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_features(exercise: Exercise, spec: FunctionSpec, params: str) -> tuple[str, ...]:
+    return _case_features(exercise, spec, json.loads(params))
+
+
+def _case_features(exercise: Exercise, spec: FunctionSpec, params: dict) -> tuple[str, ...]:
+    namespace = spec.inputs.stated(params)
+    held = []
+    for label, expression in exercise.features:
+        try:
+            if evaluate(expression, namespace) is True:
+                held.append(label)
+        except (ExpressionError, ArithmeticError, TypeError, ValueError, IndexError, KeyError):
+            continue
+    return tuple(held)
 
 
 @dataclass(frozen=True)

@@ -343,7 +343,7 @@ def grade_one(job: Job, context: GradingContext, sandbox: Sandbox | None = None)
             path = job.pack.unpack(Path(tmp))
             result = grade(path, context.rubrics, course=context.course, identity=job.identity,
                            secret=context.secret, notebook_cells=context.notebook_cells, sandbox=sandbox)
-            code = graded_modules(path, context)
+            code = result.code
         except Exception as error:  # one bad submission must never stop the batch
             message = str(error).replace(f"{tmp}{os.sep}", "")
             result = error_result(job.name, f"could not be graded: {type(error).__name__}: {message}",

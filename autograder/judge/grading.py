@@ -74,15 +74,25 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
     if secret is None and mode != "check":
         secret = load_secret()
     sandbox = sandbox or Sandbox()
-    rules = Rules(course.names, course.forbidden, notebook_cells)
+    graded = [rubric.exercise for rubric in rubrics if rubric.exercise in course.names]
+    read = tuple(e for e in course.names if e in graded or any(e in course.needs(g) for g in graded))
+    rules = Rules(course.names, course.forbidden, notebook_cells, read)
     deadline = start + sandbox.limits.submission_seconds
     with stage(submission, rules, identity, deadline=deadline) as staged, \
             Runner(staged.path, sandbox, course.forbidden, private_paths(course), deadline) as runner:
         grader = _Grader(runner, secret, staged.identity, mode, oracle, course, hidden_only)
         exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
+        code = _graded_code(staged.path, rubrics)
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
-                            seconds=round(time.monotonic() - start, 3), output=output, identity=staged.identity)
+                            seconds=round(time.monotonic() - start, 3), output=output, identity=staged.identity,
+                            code=code)
+
+
+def _graded_code(staged: Path, rubrics: list[Rubric]) -> dict[str, str]:
+    """The staged modules of the rubrics' exercises, by file name."""
+    modules = (staged / f"{rubric.exercise}.py" for rubric in rubrics)
+    return {module.name: module.read_text(encoding="utf-8", errors="replace") for module in modules if module.is_file()}
 
 
 def private_paths(course: Course) -> tuple[Path, ...]:

@@ -6,8 +6,9 @@ supplies each case's inputs, so that the student release can answer both from re
 
 The reference is deterministic, so an oracle remembers its answers: keyed by the exact values it
 was called with (:func:`~autograder.judge.replay.call_key`), they are the same for every student
-on a public case and the same for the two reference calls a backward check makes (the expected
-outputs, then the gradients). Public cases' inputs are remembered too. One oracle serves every
+on a public case. A hidden case's answers are not remembered (no other student gets its values):
+a backward check hands the forward's return value on to :meth:`ReferenceOracle.forward_backward`,
+so the reference forward runs once per case. Public cases' inputs are remembered too. One oracle serves every
 submission a process grades (:meth:`ReferenceOracle.shared`); what it remembers is bounded.
 """
 
@@ -56,19 +57,30 @@ class ReferenceOracle:
             self._public_inputs[key] = draw_inputs(spec, case, self.course)
         return copy.deepcopy(self._public_inputs[key])
 
-    def call(self, spec: FunctionSpec, args: list):
-        """The reference ``spec.name(*args)`` on private copies of ``args``."""
+    def call(self, spec: FunctionSpec, args: list, remember: bool = True):
+        """The reference ``spec.name(*args)`` on private copies of ``args``.
+
+        ``remember=False`` neither looks the answer up nor keeps it: for a hidden case, whose values no
+        other student gets, hashing and copying them would cost more than it saves.
+        """
+        if not remember:
+            return self._call(spec, args)
         return self._remembered(spec.name, [args], lambda: self._call(spec, args))
 
-    def forward_backward(self, spec: FunctionSpec, args: list, douts: list) -> tuple[tuple, tuple]:
-        """The reference forward's outputs (without cache) and its backward's gradients."""
+    def forward_backward(self, spec: FunctionSpec, args: list, douts: list, remember: bool = True,
+                         forward=None) -> tuple[tuple, tuple]:
+        """The reference forward's outputs (without cache) and its backward's gradients.
+
+        ``forward``, the reference forward's return value on ``args`` (from :meth:`call`), spares
+        running the forward again; ``remember`` is as for :meth:`call`.
+        """
         def compute():
-            result = self.call(spec, args)
+            result = forward if forward is not None else self.call(spec, args, remember)
             grads = getattr(self.course.reference(spec.exercise), spec.backward)(*[np.array(d) for d in douts],
                                                                                  result[-1])
             return tuple(result[:-1]), grads if isinstance(grads, tuple) else (grads,)
 
-        return self._remembered(f"{spec.name}+{spec.backward}", [args, douts], compute)
+        return self._remembered(f"{spec.name}+{spec.backward}", [args, douts], compute) if remember else compute()
 
     def _call(self, spec: FunctionSpec, args: list):
         module = self.course.reference(spec.exercise)

@@ -130,13 +130,14 @@ class RecordingOracle(ReferenceOracle):
         self.recording.add("inputs", case_key(case), args)
         return args
 
-    def call(self, spec: FunctionSpec, args: list):
-        result = super().call(spec, args)
+    def call(self, spec: FunctionSpec, args: list, remember: bool = True):
+        result = super().call(spec, args, remember)
         self.recording.add("results", call_key(spec.name, args), _without_cache(spec, result))
         return result
 
-    def forward_backward(self, spec: FunctionSpec, args: list, douts: list) -> tuple[tuple, tuple]:
-        outputs, grads = super().forward_backward(spec, args, douts)
+    def forward_backward(self, spec: FunctionSpec, args: list, douts: list, remember: bool = True,
+                         forward=None) -> tuple[tuple, tuple]:
+        outputs, grads = super().forward_backward(spec, args, douts, remember, forward)
         self.recording.add("results", call_key(f"{spec.name}+{spec.backward}", [args, douts]), (outputs, grads))
         return outputs, grads
 
@@ -176,13 +177,16 @@ class ReplayOracle:
         """The recorded inputs of ``case``."""
         return list(self._value("inputs", case_key(case), f"the inputs of case {case_key(case)}"))
 
-    def call(self, spec: FunctionSpec, args: list):
-        """The recorded return value of the reference function on ``args`` (a forward's cache is None)."""
+    def call(self, spec: FunctionSpec, args: list, remember: bool = True):
+        """The recorded return value of the reference function on ``args`` (a forward's cache is None);
+        ``remember`` is ignored (a recording remembers everything)."""
         result = self._value("results", call_key(spec.name, args), f"the reference's {spec.name} on these inputs")
         return tuple(result) + (None,) if spec.cache else result
 
-    def forward_backward(self, spec: FunctionSpec, args: list, douts: list) -> tuple[tuple, tuple]:
-        """The recorded outputs and gradients of the reference on ``args`` and ``douts``."""
+    def forward_backward(self, spec: FunctionSpec, args: list, douts: list, remember: bool = True,
+                         forward=None) -> tuple[tuple, tuple]:
+        """The recorded outputs and gradients of the reference on ``args`` and ``douts`` (``remember`` and
+        ``forward`` are ignored)."""
         key = call_key(f"{spec.name}+{spec.backward}", [args, douts])
         outputs, grads = self._value("results", key, f"the reference's {spec.backward} on these inputs")
         return tuple(outputs), tuple(grads)

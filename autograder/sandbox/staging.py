@@ -55,11 +55,15 @@ class Rules:
         Top-level packages a module may not import.
     notebook_cells : {"solution", "all"}
         Which cells of a notebook become its module (see :func:`notebook_code`).
+    read : tuple of str, optional
+        The exercises whose modules are read statically (syntax, forbidden imports) and given a note
+        when they cannot be graded; default: every one. A grade reads those it grades and those they import.
     """
 
     exercises: tuple[str, ...]
     forbidden: tuple[str, ...] = ()
     notebook_cells: NotebookCells = "solution"
+    read: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -141,7 +145,7 @@ def stage(path: Path, rules: Rules | None = None, identity: str | None = None,
                 _notebook_to_module(path, staged.path, staged.notes, rules)
         else:
             raise SubmissionError(f"{path}: expected a folder, a .zip or a .ipynb notebook")
-        for exercise in rules.exercises:
+        for exercise in rules.exercises if rules.read is None else rules.read:
             budget.check()
             staged.notes.setdefault(exercise, _static_problem(staged.path / f"{exercise}.py", rules.forbidden,
                                                               budget.left_out))

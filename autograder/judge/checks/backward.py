@@ -22,9 +22,9 @@ def check_backward(ctx: Context, case: Case) -> CaseResult:
     if values is None:
         return ctx.result(case, False, f"the backward could not run: {problem}",
                           diagnosis=ctx.diagnose_error(spec.name, args, [], call))
-    expected_outputs = spec.split(ctx.oracle.call(spec, args))
-    douts = ctx.douts(case, expected_outputs)
-    _, expected_grads = ctx.oracle.forward_backward(spec, args, douts)
+    forward = ctx.expected(case, args)
+    douts = ctx.douts(case, spec.split(forward))
+    expected_grads = ctx.expected_gradients(case, args, douts, forward)
     ctx.run_decoy_forward(case)
     back = ctx.runner.call(spec.exercise, spec.backward, [*douts, values[-1]])
     ctx.runner.release([values[-1]])

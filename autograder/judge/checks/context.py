@@ -50,6 +50,15 @@ class Context:
         """The function's positional arguments for ``case``."""
         return self.oracle.inputs(self.spec, case)
 
+    def expected(self, case: Case, args: list):
+        """The reference's return value on ``args`` (see :meth:`ReferenceOracle.call`), remembered for a
+        public case only: its answer is the same for every student, a hidden case's for none other."""
+        return self.oracle.call(self.spec, args, remember=not case.hidden)
+
+    def expected_gradients(self, case: Case, args: list, douts: list, forward) -> tuple:
+        """The reference's gradients for ``douts`` on ``args``, given its forward's return value ``forward``."""
+        return self.oracle.forward_backward(self.spec, args, douts, remember=not case.hidden, forward=forward)[1]
+
     def result(self, case: Case, passed: bool, message: str = "", relative_error: float | None = None,
                diagnosis: Diagnosis | None = None, wrong: tuple[str, ...] = (), hidden: str | None = None
                ) -> CaseResult:

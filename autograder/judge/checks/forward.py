@@ -16,7 +16,7 @@ def check_forward(ctx: Context, case: Case) -> CaseResult:
     values, call, problem = ctx.run_forward(case, args, keep_cache=True)
     if values is None:
         return ctx.result(case, False, problem, diagnosis=ctx.diagnose_error(spec.name, args, [], call))
-    expected = spec.split(ctx.oracle.call(spec, args))
+    expected = spec.split(ctx.expected(case, args))
     names = ctx.criterion.outputs or spec.outputs
     picks = [spec.outputs.index(name) for name in names]
     if spec.cache:

@@ -54,7 +54,7 @@ def check_gradient(ctx: Context, case: Case) -> CaseResult:
         ctx.runner.release(release)
         return ctx.result(case, False, f"{spec.name} did not return finite floating values to differentiate",
                           hidden=vocabulary.forward_wrong(spec.name))
-    expected = spec.split(ctx.oracle.call(spec, args))
+    expected = spec.split(ctx.expected(case, args))
     right = check_values(outputs, differentiated, [expected[i] for i in picks], _FORWARD_TOLERANCE, False)
     if not right.passed:
         ctx.runner.release(release)
