@@ -144,10 +144,14 @@ def bubblewrap_probe(path: str) -> tuple[bool, str]:
     return probe.returncode == 0, probe.stderr.decode(errors="replace").strip()
 
 
-@functools.lru_cache(maxsize=8)
 def _bwrap_knows(path: str, option: str) -> bool:
     """Whether this bubblewrap has ``option`` (``--size`` and ``--disable-userns`` came in 0.8)."""
-    return option in subprocess.run([path, "--help"], capture_output=True, text=True).stdout
+    return option in _bwrap_help(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _bwrap_help(path: str) -> str:
+    return subprocess.run([path, "--help"], capture_output=True, text=True).stdout
 
 
 class Sandbox:
