@@ -143,7 +143,8 @@ def main() -> None:
 
     def line(label: str, figures: dict, count: int) -> str:
         total, grader = figures["total"] / count, figures["grader"] / count
-        return f"{label:<34} CPU {total * 1e3:8.2f} ms (grader {grader * 1e3:7.2f} ms, worker {(total - grader) * 1e3:7.2f} ms)"
+        return (f"{label:<34} CPU {total * 1e3:8.2f} ms (grader {grader * 1e3:7.2f} ms, "
+                f"worker {(total - grader) * 1e3:7.2f} ms)")
 
     print(f"measured with: {meter.method}; course {course.root}, assignment {course.default_assignment}")
     print(line("a worker's start", start, args.starts))

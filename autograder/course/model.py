@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import importlib.machinery
+import json
 import os
 import re
 import sys

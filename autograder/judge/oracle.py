@@ -6,10 +6,10 @@ supplies each case's inputs, so that the student release can answer both from re
 
 The reference is deterministic, so an oracle remembers its answers: keyed by the exact values it
 was called with (:func:`~autograder.judge.replay.call_key`), they are the same for every student
-on a public case. A hidden case's answers are not remembered (no other student gets its values):
+on a public case. A hidden case's answers are not remembered (no other student gets its values);
 a backward check hands the forward's return value on to :meth:`ReferenceOracle.forward_backward`,
-so the reference forward runs once per case. Public cases' inputs are remembered too. One oracle serves every
-submission a process grades (:meth:`ReferenceOracle.shared`); what it remembers is bounded.
+so the reference forward runs once per case. Public cases' inputs are remembered too. One oracle
+serves every submission a process grades (:meth:`ReferenceOracle.shared`); what it remembers is bounded.
 """
 
 from __future__ import annotations
