@@ -17,7 +17,9 @@ from autograder.reports.html import to_html
 from autograder.reports.json_report import to_json_dict
 from autograder.reports.markdown import to_markdown
 from autograder.course.rubric import load_rubrics
+from autograder.judge.oracle import ReferenceOracle
 from autograder.sandbox.isolation import Limits, Sandbox
+from autograder.sandbox.staging import Rules, stage
 
 
 RUBRICS = load_rubrics()
@@ -229,3 +231,36 @@ def test_a_gradient_check_counts_only_where_the_forward_it_differentiates_is_rig
     gradcheck = [c for c in result.exercise("conv").criteria if c.id.startswith("conv.gradcheck")]
     assert gradcheck and all(c.score == 0 for c in gradcheck)
     assert all("fix the forward first" in case.message for c in gradcheck for case in c.cases)
+
+
+def test_a_grade_reads_only_the_modules_it_grades_and_those_they_import(tmp_path):
+    broken = "def pooling(:\n"
+    submission = build_submission(tmp_path / "s", {"pooling": broken})
+    with stage(submission, Rules(COURSE.names, COURSE.forbidden, read=("conv", "residual"))) as staged:
+        assert staged.notes == {}
+    with stage(submission, Rules(COURSE.names, COURSE.forbidden)) as staged:
+        assert "syntax error" in staged.notes["pooling"]
+    residual = load_rubrics(exercises=("residual",))
+    assert grade(submission, residual).score == grade(submission, residual).max_score
+    conv_broken = build_submission(tmp_path / "c", {"conv": broken})
+    assert grade(conv_broken, residual).score == 0
+
+
+class CountingOracle(ReferenceOracle):
+    """The reference oracle, counting how often it runs a reference function."""
+
+    calls = 0
+
+    def _call(self, spec, args):
+        self.calls += 1
+        return super()._call(spec, args)
+
+
+def test_a_second_student_costs_the_reference_at_most_one_forward_per_hidden_case_and_none_for_public_ones():
+    oracle = CountingOracle(COURSE)
+    grade(REFERENCE_DIR, CONV, oracle=oracle, identity="first")
+    first = oracle.calls
+    oracle.calls = 0
+    grade(REFERENCE_DIR, CONV, oracle=oracle, identity="second")
+    hidden = sum(len(c.hidden) for c in CONV[0].criteria)
+    assert 0 < oracle.calls <= hidden < first
