@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from autograder.course.model import load_course  # noqa: E402
 from autograder.judge.grading import grade  # noqa: E402
 from autograder.judge.oracle import ReferenceOracle  # noqa: E402
-from autograder.sandbox import runner as runner_module  # noqa: E402
 from autograder.sandbox.isolation import NO_SANDBOX_ENV, Sandbox  # noqa: E402
 from autograder.sandbox.runner import Runner  # noqa: E402
 from autograder.sandbox.staging import Rules, stage  # noqa: E402
@@ -92,11 +91,11 @@ def counted_requests(tally: dict):
             tally["inside"] += reply["seconds"]
         return reply, out
 
-    runner_module.Runner._request = request
+    Runner._request = request
     try:
         yield
     finally:
-        runner_module.Runner._request = original
+        Runner._request = original
 
 
 def main() -> None:

@@ -357,12 +357,12 @@ def graded_modules(path: Path, context: GradingContext) -> dict[str, str] | None
     """The modules of the context's exercises that the submission at ``path`` is graded on, by file name
     (``conv.py``; a notebook's solution cells as its module): staged again, read and never run. None when
     it cannot be staged."""
+    from autograder.judge.grading import graded_code
+
     rules = Rules(context.course.names, context.course.forbidden, context.notebook_cells)
     try:
         with stage(path, rules) as staged:
-            modules = [staged.path / f"{rubric.exercise}.py" for rubric in context.rubrics]
-            return {module.name: module.read_text(encoding="utf-8", errors="replace")
-                    for module in modules if module.is_file()}
+            return graded_code(staged.path, context.rubrics)
     except (SubmissionError, OSError):
         return None
 

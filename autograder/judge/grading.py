@@ -83,14 +83,14 @@ def grade(submission: Path, rubrics: list[Rubric] | None = None, mode: Mode = "g
         grader = _Grader(runner, secret, staged.identity, mode, oracle, course, hidden_only)
         exercises = grader.grade(rubrics, staged.notes)
         output = grader.output()
-        code = _graded_code(staged.path, rubrics)
+        code = graded_code(staged.path, rubrics)
     return SubmissionResult(str(submission), exercises, mode=mode, sandbox=sandbox.description,
                             seconds=round(time.monotonic() - start, 3), output=output, identity=staged.identity,
                             code=code)
 
 
-def _graded_code(staged: Path, rubrics: list[Rubric]) -> dict[str, str]:
-    """The staged modules of the rubrics' exercises, by file name."""
+def graded_code(staged: Path, rubrics: list[Rubric]) -> dict[str, str]:
+    """The modules of the rubrics' exercises in the ``staged`` folder, by file name (read, never run)."""
     modules = (staged / f"{rubric.exercise}.py" for rubric in rubrics)
     return {module.name: module.read_text(encoding="utf-8", errors="replace") for module in modules if module.is_file()}
 
